@@ -1,0 +1,1 @@
+"""Scenario assistant: RAG over the TNO report 'Veerkracht in een veranderende arbeidsmarkt'."""

@@ -1,0 +1,128 @@
+"""Attach and verify citations in code: every kept sentence is supported by the passage it cites.
+
+The small local model does not emit citation markers reliably, so markers are not trusted: each answer
+sentence is aligned to the context passages by lexical overlap (stemmed content words) and, where the
+words differ (an English answer from Dutch passages), by multilingual embedding similarity. A sentence that
+no passage supports is dropped and reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.embeddings import cosine
+from assistant.schema import Chunk, Citation, Sentence
+
+LEXICAL_MIN = 0.5
+SEMANTIC_MIN = 0.62
+_MARKER = re.compile(r"\s*\[(\d+)\]")
+_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"(•\-0-9])|\n+")
+_WORD = re.compile(r"\w\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _analyzer():
+    import snowballstemmer
+    from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+    return snowballstemmer.stemmer("dutch"), set(STOPWORDS_DUTCH) | set(STOPWORDS_EN)
+
+
+def content_tokens(text: str) -> set[str]:
+    """Stemmed content words of a text (stopwords removed)."""
+    stemmer, stop = _analyzer()
+    return set(stemmer.stemWords([w for w in _WORD.findall(text.lower()) if w not in stop]))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences and bullet lines of a text, stripped of list markers."""
+    parts = [p.strip(" \t-•*") for p in _SPLIT.split(text)]
+    return [p for p in parts if p]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    sentences: tuple[Sentence, ...]
+    citations: tuple[Citation, ...]
+    dropped: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Support:
+    passage: int
+    score: float
+    quote: str
+
+
+def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[list[str]],
+                  vectors: dict[str, list[float]] | None) -> _Support | None:
+    tokens = content_tokens(sentence)
+    if len(tokens) < 2:
+        return None
+    best: _Support | None = None
+    for pi, sents in enumerate(passage_sents):
+        lexical = len(tokens & content_tokens(passages[pi].text)) / len(tokens)
+        quote, quote_score = "", -1.0
+        for ps in sents:
+            score = len(tokens & content_tokens(ps)) / len(tokens)
+            if vectors is not None:
+                score = max(score, cosine(vectors[sentence], vectors[ps]) / SEMANTIC_MIN * LEXICAL_MIN)
+            if score > quote_score:
+                quote, quote_score = ps, score
+        score = max(lexical, quote_score)
+        if best is None or score > best.score:
+            best = _Support(pi, score, quote)
+    return best if best and best.score >= LEXICAL_MIN else None
+
+
+def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = None,
+          *, semantic: bool = False) -> Alignment:
+    """Cite each answer sentence with the passage that supports it; drop sentences nothing supports.
+
+    Scores are on the lexical scale: a share of the sentence's content words found in the passage, or the
+    embedding cosine rescaled so that SEMANTIC_MIN maps to LEXICAL_MIN.
+    """
+    sentences = [_MARKER.sub("", s).strip() for s in split_sentences(answer)]
+    sentences = [s for s in sentences if s]
+    passage_sents = [split_sentences(p.text) for p in passages]
+    vectors: dict[str, list[float]] | None = None
+    if semantic and embedder is not None and sentences:
+        texts = list(dict.fromkeys(sentences + [s for ps in passage_sents for s in ps]))
+        vectors = dict(zip(texts, embedder.embed_documents(texts), strict=True))
+
+    numbers: dict[int, int] = {}  # passage index -> citation number, in order of first use
+    quotes: dict[int, tuple[str, float]] = {}
+    kept: list[Sentence] = []
+    dropped: list[str] = []
+    for sentence in sentences:
+        support = _best_support(sentence, passages, passage_sents, vectors)
+        if support is None:
+            dropped.append(sentence)
+            continue
+        n = numbers.setdefault(support.passage, len(numbers) + 1)
+        if support.passage not in quotes or support.score > quotes[support.passage][1]:
+            quotes[support.passage] = (support.quote, support.score)
+        kept.append(Sentence(sentence, (n,)))
+    citations = tuple(
+        Citation(n=n, chunk=passages[pi], quote=quotes[pi][0], support=quotes[pi][1])
+        for pi, n in sorted(numbers.items(), key=lambda item: item[1])
+    )
+    return Alignment(tuple(kept), citations, tuple(dropped))
+
+
+def render_answer(sentences: Sequence[Sentence]) -> str:
+    """Sentences joined with their markers: 'Text [1]. More [2].'"""
+    out = []
+    for s in sentences:
+        marks = "".join(f"[{n}]" for n in s.markers)
+        text = s.text
+        if text and text[-1] in ".!?":
+            out.append(f"{text[:-1]} {marks}{text[-1]}")
+        else:
+            out.append(f"{text} {marks}")
+    return " ".join(out)

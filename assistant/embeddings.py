@@ -1,0 +1,97 @@
+"""Embedders: the multilingual sentence-transformers model, and a deterministic fake for tests."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import threading
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class SentenceTransformerEmbedder(Embeddings):
+    """EmbeddingGemma (or any sentence-transformers folder) on the CPU in bfloat16.
+
+    Queries and documents are encoded with the model's own query/document prompts.
+    """
+
+    def __init__(self, path: Path, batch_size: int = 16) -> None:
+        self.path = path
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def fingerprint(self) -> str:
+        return f"st:{self.path.name}"
+
+    def _load(self):
+        with self._lock:
+            if self._model is None:
+                import torch
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(
+                    str(self.path), device="cpu", model_kwargs={"dtype": torch.bfloat16}, local_files_only=True
+                )
+        return self._model
+
+    def load(self) -> None:
+        """Load the model now (otherwise it loads on first use)."""
+        self._load()
+
+    def _encode(self, texts: list[str], *, query: bool) -> list[list[float]]:
+        model = self._load()
+        encode = model.encode_query if query and hasattr(model, "encode_query") else model.encode_document \
+            if hasattr(model, "encode_document") else model.encode
+        vectors = encode(texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        return [v.astype("float32").tolist() for v in vectors]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts, query=False) if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([text], query=True)[0]
+
+
+class FakeEmbedder(Embeddings):
+    """Deterministic hashed bag of words and character trigrams: similar texts get similar vectors."""
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.calls = 0
+        self.embedded = 0
+
+    @property
+    def fingerprint(self) -> str:
+        return f"fake:{self.dim}"
+
+    def _vector(self, text: str) -> list[float]:
+        vec = [0.0] * self.dim
+        for word in _WORD.findall(text.lower()):
+            features = [word] + [word[i : i + 3] for i in range(max(1, len(word) - 2))]
+            for feature in features:
+                bucket = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=4).digest(), "little")
+                vec[bucket % self.dim] += 1.0 if feature == word else 0.3
+        norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+        return [v / norm for v in vec]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls += 1
+        self.embedded += len(texts)
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+def cosine(a: list[float], b: list[float]) -> float:
+    """Cosine similarity of two vectors (the embedders return unit vectors, but be safe)."""
+    dot = sum(x * y for x, y in zip(a, b, strict=True))
+    na = math.sqrt(sum(x * x for x in a)) or 1.0
+    nb = math.sqrt(sum(y * y for y in b)) or 1.0
+    return dot / (na * nb)

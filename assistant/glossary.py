@@ -1,0 +1,98 @@
+"""Domain vocabulary: English and colloquial terms mapped to the report's Dutch words.
+
+Used to expand lexical (BM25) queries, since an English question shares few words with the Dutch report,
+and to add an English gloss to Dutch terms in English answers. Hand-written because it is domain knowledge
+of this one report, not something a package provides.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Pattern (lowercase, regex) -> Dutch words from the report.
+EXPANSIONS: dict[str, str] = {
+    r"self[- ]employ\w*|freelanc\w*|solo[- ]?work\w*|zzp\w*|zelfstandig\w*": "zzp'ers zelfstandigen zelfstandige",
+    r"flex\w*werk\w*|flexible work\w*|gig": "flexibele tijdelijke gig-work flexwerkers",
+    r"job security|work security|employment security": "werkzekerheid",
+    r"income security|income": "inkomenszekerheid inkomen",
+    r"job guarantee|guarantee of work": "garantie werk werkgarantie",
+    r"safety net|welfare|social security": "vangnet vangnetten sociale zekerheid voorzieningen",
+    r"collective (labou?r )?agreement|\bcla\b|\bcao\b": "cao cao's",
+    r"(trade )?unions?": "vakbonden vakbond",
+    r"employers?": "werkgevers werkgever",
+    r"employees?|workers?": "werkenden werknemers",
+    r"job ?seekers?|unemploy\w*": "werkzoekenden werkloosheid werklozen",
+    r"vulnerable": "kwetsbare kwetsbaren kwetsbaarheid",
+    r"inequalit\w*|unequal": "ongelijkheid kansenongelijkheid",
+    r"lifelong learning|\bllo\b": "leven lang ontwikkelen LLO scholing",
+    r"skills? passports?": "skillspaspoort skillspaspoorten",
+    r"platform\w*": "platformwerk platformen",
+    r"government|state|authorit\w*": "overheid overheden",
+    r"education|training|school\w*": "onderwijs scholing opleidingen",
+    r"career\w*": "loopbaan loopbanen loopbaangedrag",
+    r"technolog\w*|tech\b|\bai\b|artificial intelligence": "technologie technologische AI",
+    r"societ\w*|social": "samenleving maatschappelijke sociale",
+    r"labou?r market": "arbeidsmarkt",
+    r"policy|policies": "beleid beleidsvraagstukken",
+    r"minimum income|basic income": "gegarandeerd minimuminkomen",
+    r"permanent contracts?|fixed contracts?": "vaste contracten",
+    r"temporary": "tijdelijke tijdelijk",
+    r"burn-?outs?": "burn-out burn-outs",
+    r"mental health|stress": "mentale gezondheid stress druk",
+    r"brain ?drain": "braindrain",
+    r"core uncertaint\w*|key uncertaint\w*": "kernonzekerheden",
+    r"method\w*|approach": "methode assenkruismethode deskresearch DESTEP",
+    r"developments?|trends?": "ontwikkelingen",
+    r"conclu\w*": "conclusie",
+    r"key message": "kernboodschap",
+    r"implications?": "implicaties",
+    r"experts?|interview\w*": "experts expert",
+    r"research question": "onderzoeksvraag centrale vraag",
+    r"migration": "migratie",
+    r"globali[sz]ation": "globalisering",
+    r"sustainab\w*|climate": "duurzaamheid duurzaamheidstransitie klimaat",
+    r"regulation|deregulation": "regulering",
+    r"workforce|labou?r force": "beroepsbevolking",
+    r"alliances?|sector\w*": "allianties sectorale",
+    r"cooperatives?": "coöperaties broodfondsen",
+    r"competition|competitive": "concurrentie competitief competitieve",
+    r"defen[cs]e": "defensie",
+    r"data": "data dataprofielen",
+    r"innovation": "innovatie",
+    r"solidarity": "solidariteit solidaire",
+    r"four[- ]day": "4-daagse werkweek",
+    r"unpaid": "onbetaald",
+    r"motivation": "motivatie betrokkenheid",
+    r"entrepreneur\w*": "ondernemerschap",
+    r"mobility": "arbeidsmobiliteit mobiliteit",
+    r"knowledge": "kennis",
+    r"poverty": "armoede",
+}
+
+# Dutch terms an English answer keeps, with a short gloss (first occurrence only).
+GLOSSES: dict[str, str] = {
+    "zzp'ers": "self-employed workers",
+    "zzp'er": "self-employed worker",
+    "werkzekerheid": "job security",
+    "inkomenszekerheid": "income security",
+    "cao": "collective labour agreement",
+    "skillspaspoort": "skills passport",
+}
+
+_COMPILED = [(re.compile(pattern, re.IGNORECASE), words) for pattern, words in EXPANSIONS.items()]
+
+
+def expand_query(question: str) -> str:
+    """The question plus the report's Dutch words for the domain terms it uses."""
+    extra = [words for pattern, words in _COMPILED if pattern.search(question)]
+    return question if not extra else f"{question} {' '.join(extra)}"
+
+
+def add_glosses(answer: str) -> str:
+    """Add an English gloss after the first occurrence of each Dutch key term, unless one is there."""
+    for term, gloss in GLOSSES.items():
+        pattern = re.compile(rf"\b{re.escape(term)}\b(?!\s*\()", re.IGNORECASE)
+        if gloss.lower() in answer.lower():
+            continue
+        answer = pattern.sub(lambda m, g=gloss: f"{m.group(0)} ({g})", answer, count=1)
+    return answer

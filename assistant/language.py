@@ -1,0 +1,60 @@
+"""Detect whether a question (or an answer) is Dutch, English or another language."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from assistant.schema import Language
+
+# py3langid misreads very short Dutch follow-ups ("En in scenario C?" -> English). For texts of a few
+# words, unambiguous function words decide; langid decides everything else.
+_NL_WORDS = {"wat", "welke", "welk", "hoe", "waarom", "wie", "waar", "het", "de", "een", "en", "voor", "van", "op",
+             "met", "zijn", "betekent", "bij", "dat", "die", "er", "niet", "ook", "nog", "vergelijk", "geef", "uit",
+             "wordt", "worden", "kun", "kan", "je", "jij", "u", "ik", "mij", "tussen", "zegt", "staat"}
+_EN_WORDS = {"what", "which", "how", "why", "who", "where", "the", "and", "for", "of", "on", "with", "are", "does",
+             "do", "mean", "about", "compare", "give", "explain", "between", "says", "say", "is", "you", "me", "tell"}
+_WORD = re.compile(r"[a-zA-Z']+")
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Detection:
+    language: Language  # the language to answer in
+    detected: Literal["nl", "en", "other"]
+    code: str  # ISO code that langid saw
+
+
+@lru_cache(maxsize=1)
+def _identifiers():
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    full = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    pair = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE, norm_probs=True)
+    pair.set_languages(["nl", "en"])
+    return full, pair
+
+
+def detect(text: str, default: Language = "nl") -> Detection:
+    """Language of the text; ambiguous short texts get `default` (e.g. the conversation's language)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    nl = sum(w in _NL_WORDS for w in words)
+    en = sum(w in _EN_WORDS for w in words)
+    with _lock:
+        full, pair = _identifiers()
+        code, prob = full.classify(text)
+        pair_code, pair_prob = pair.classify(text)
+    if code not in ("nl", "en") and prob >= 0.6 and nl + en <= 1 and len(words) >= 3:
+        return Detection("en", "other", code)
+    if len(words) <= 6 and nl != en:
+        lang: Language = "nl" if nl > en else "en"
+        return Detection(lang, lang, code)
+    if pair_prob >= 0.8:
+        return Detection(pair_code, pair_code, code)  # type: ignore[arg-type]
+    if nl != en:
+        lang = "nl" if nl > en else "en"
+        return Detection(lang, lang, code)
+    return Detection(default, default, code)

@@ -1,0 +1,98 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25) fused by reciprocal rank, steered by scenario."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from langchain_core.embeddings import Embeddings
+
+from assistant.glossary import expand_query
+from assistant.index import VectorIndex
+from assistant.routing import Route, route
+from assistant.schema import Chunk, Hit
+
+RRF_K = 60
+_TOKEN = re.compile(r"\w\w+", re.UNICODE)
+
+
+class LexicalIndex:
+    """BM25 over the chunks (heading path + text), Dutch-stemmed, with query expansion for English terms."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        import bm25s
+        import snowballstemmer
+        from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+        self._stemmer = snowballstemmer.stemmer("dutch")
+        self._stop = set(STOPWORDS_DUTCH) | set(STOPWORDS_EN) | {"scenario", "scenario's"}
+        self._bm25 = bm25s.BM25()
+        self._bm25.index([self.tokens(c.embed_text) for c in chunks], show_progress=False)
+
+    def tokens(self, text: str) -> list[str]:
+        words = [w for w in _TOKEN.findall(text.lower()) if w not in self._stop]
+        return self._stemmer.stemWords(words) or ["_"]
+
+    def scores(self, query: str) -> list[float]:
+        return [float(s) for s in self._bm25.get_scores(self.tokens(expand_query(query)))]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    route: Route
+    hits: tuple[Hit, ...]
+    best_dense: float
+
+
+class Retriever:
+    """Fuses dense and lexical rankings over all chunks and applies the scenario route."""
+
+    def __init__(self, chunks: Sequence[Chunk], index: VectorIndex, embedder: Embeddings) -> None:
+        self.chunks = list(chunks)
+        self.by_id = {c.id: c for c in self.chunks}
+        self.index = index
+        self.embedder = embedder
+        self.lexical = LexicalIndex(self.chunks)
+
+    def search(self, query: str, k: int = 6, scenarios: Sequence[str] | None = None) -> SearchResult:
+        """Top-k passages for the query; `scenarios` overrides the scenarios detected in the query."""
+        the_route = route(query)
+        if scenarios:
+            the_route = Route(tuple(scenarios), comparison=len(scenarios) > 1)
+        dense = [(cid, sim) for cid, sim in self.index.query(self.embedder.embed_query(query), len(self.chunks))
+                 if cid in self.by_id]
+        dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
+        dense_sim = dict(dense)
+        lex_scores = self.lexical.scores(query)
+        lex_order = sorted((i for i, s in enumerate(lex_scores) if s > 0), key=lambda i: -lex_scores[i])
+        lex_rank = {self.chunks[i].id: r for r, i in enumerate(lex_order, 1)}
+
+        fused: list[Hit] = []
+        for chunk in self.chunks:
+            dr, lr = dense_rank.get(chunk.id), lex_rank.get(chunk.id)
+            score = (1 / (RRF_K + dr) if dr else 0.0) + (1 / (RRF_K + lr) if lr else 0.0)
+            if the_route.scenarios:
+                if chunk.scenario in the_route.scenarios:
+                    score *= 1.6
+                elif chunk.scenario is not None:
+                    score *= 0.35
+            fused.append(Hit(chunk, score, dense_sim.get(chunk.id), dr, lr))
+        fused.sort(key=lambda h: -h.score)
+        hits = _spread(fused, the_route, k) if the_route.comparison else fused[:k]
+        best_dense = max(dense_sim.values(), default=0.0)
+        return SearchResult(query, the_route, tuple(hits), best_dense)
+
+
+def _spread(ranked: list[Hit], the_route: Route, k: int) -> list[Hit]:
+    """For comparisons: the best hits of each scenario concerned in turn, so every scenario is represented."""
+    per = {s: [h for h in ranked if h.chunk.scenario == s] for s in the_route.scenarios}
+    picked: list[Hit] = []
+    depth = 0
+    while len(picked) < k and any(len(v) > depth for v in per.values()):
+        for scenario in the_route.scenarios:
+            if depth < len(per[scenario]) and len(picked) < k:
+                picked.append(per[scenario][depth])
+        depth += 1
+    return sorted(picked, key=lambda h: -h.score)

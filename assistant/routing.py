@@ -1,0 +1,66 @@
+"""Understand which scenarios a question is about: letters, names and themes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.schema import SCENARIOS
+
+_NAMES: dict[str, tuple[str, ...]] = {
+    "A": (r"prestatie\s*maatschappij", r"performance[- ]society", r"achievement society", r"meritocra\w*"),
+    "B": (r"technologie\s+solidair", r"solidair(e)?\s+technologie", r"tech\w*\s+solidar\w*", r"solidarity[- ]with[- ]tech\w*",
+          r"technology in solidarity"),
+    "C": (r"collectieve\s+waarden", r"waarden\s+boven\s+winst", r"collective\s+values", r"values\s+(above|over|before)\s+profit"),
+    "D": (r"solo\s*werk", r"solo[- ]?work", r"crisis\s*tijd", r"times?\s+of\s+crisis", r"crisis[- ]time"),
+}
+_NAME_PATTERNS = {s: re.compile("|".join(p), re.IGNORECASE) for s, p in _NAMES.items()}
+# "scenario D", "scenario's A en C", "scenarios A, B and D", "scenario A vs. C"
+_LETTER_LIST = re.compile(
+    r"\bscenario(?:'s|’s|s)?\s+((?:[a-d]\b(?:\s*(?:,|&|/|\ben\b|\band\b|\bof\b|\bor\b|\bvs\.?|\bversus\b|\bmet\b|\bwith\b)\s*)?)+)",
+    re.IGNORECASE,
+)
+# "A en C", "A and C", "A vs C" with capital letters only (to avoid the article "a").
+_BARE_PAIR = re.compile(r"\b([A-D])\s*(?:,|&|/|en|and|vs\.?|versus|met|with|of|or)\s*([A-D])\b")
+_ALL = re.compile(
+    r"\b(alle|vier|beide|elk|ieder|welk|welke|which|all|four|each|every)\b[^?.!]{0,20}\bscenario|"
+    r"\bscenario(?:'s|’s|s)\b(?!\s+[a-dA-D]\b)|\bvergelijk\w*|\bcompar\w*|\bverschil\w*|\bdiffer\w*|\bworst\b|\bbest\b|"
+    r"\bslechtst\w*|\bbeste\b|\bmeest\w*\b|\bmost\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """The scenarios a question names, and whether it compares scenarios."""
+
+    scenarios: tuple[str, ...]
+    comparison: bool
+
+    @property
+    def focused(self) -> bool:
+        return bool(self.scenarios) and not self.comparison
+
+
+def detect_scenarios(text: str) -> tuple[str, ...]:
+    """Scenario letters named in the text, in A–D order."""
+    found: set[str] = set()
+    for match in _LETTER_LIST.finditer(text):
+        found.update(ch.upper() for ch in re.findall(r"\b([a-dA-D])\b", match.group(1)))
+    for match in _BARE_PAIR.finditer(text):
+        found.update(match.groups())
+    for scenario, pattern in _NAME_PATTERNS.items():
+        if pattern.search(text):
+            found.add(scenario)
+    return tuple(s for s in SCENARIOS if s in found)
+
+
+def route(question: str) -> Route:
+    """Which scenarios to steer retrieval to; comparisons spread retrieval over the scenarios concerned."""
+    scenarios = detect_scenarios(question)
+    wants_comparison = bool(_ALL.search(question))
+    if len(scenarios) >= 2:
+        return Route(scenarios, comparison=True)
+    if not scenarios and wants_comparison:
+        return Route(SCENARIOS, comparison=True)
+    return Route(scenarios, comparison=False)

@@ -1,0 +1,291 @@
+"""The Assistant API that the CLI, the UI and the eval runner all call."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from assistant.chain import (
+    AnswerInput,
+    CondenseInput,
+    build_answer_chain,
+    build_condense_chain,
+    context_passages,
+)
+from assistant.citations import align, render_answer
+from assistant.config import Settings
+from assistant.corpus import Report, chunk_report, load_report
+from assistant.glossary import add_glosses
+from assistant.index import IngestReport, VectorIndex, make_client
+from assistant.language import detect
+from assistant.prompts import message
+from assistant.retrieval import Retriever, SearchResult
+from assistant.routing import detect_scenarios
+from assistant.schema import Answer, Chunk, Hit, Language, Sentence, Timings, Turn
+
+REFUSAL_TOKENS = ("NIET_IN_RAPPORT", "NOT_IN_REPORT")
+_INJECTION = re.compile(
+    r"ignore (all |any |the |your )?(previous |prior |above )?(instructions|rules|prompt)|disregard .{0,20}instructions|"
+    r"system ?prompt|jailbreak|you are now|act as|pretend (to be|you)|role-?play|"
+    r"negeer (alle |je |de |jouw )?(eerdere |vorige )?(instructies|regels|opdrachten)|vergeet (je|alle|de) (instructies|regels)|"
+    r"systeemprompt|doe alsof|je bent nu|speel (de rol|een)",
+    re.IGNORECASE,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+class InputError(ValueError):
+    """The question cannot be answered as given; the message is for the user, in their language."""
+
+
+@dataclass(frozen=True)
+class Status:
+    """A progress event: what the assistant is doing now."""
+
+    stage: str  # "condensing" | "retrieving" | "generating" | "verifying"
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of the draft answer as the model writes it (before verification)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Final:
+    answer: Answer
+
+
+Event = Status | Token | Final
+
+
+def clean_question(raw: str) -> str:
+    """Normalise a question: Unicode NFC, no control characters or replacement chars, single spaces."""
+    text = unicodedata.normalize("NFC", raw)
+    text = _CONTROL.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Assistant:
+    """Question answering over the report: retrieval, generation, verified citations."""
+
+    def __init__(self, settings: Settings, *, embedder: Embeddings | None = None,
+                 chat_model: BaseChatModel | None = None, client: Any = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._chat_model = chat_model
+        self._client = client
+
+    # --- components, created on first use -------------------------------------------------
+    @cached_property
+    def report(self) -> Report:
+        return load_report(self.settings.corpus_path)
+
+    @cached_property
+    def chunks(self) -> list[Chunk]:
+        return chunk_report(self.report)
+
+    @property
+    def embedder(self) -> Embeddings:
+        if self._embedder is None:
+            if self.settings.embedder == "fake":
+                from assistant.embeddings import FakeEmbedder
+
+                self._embedder = FakeEmbedder()
+            else:
+                from assistant.embeddings import SentenceTransformerEmbedder
+                from assistant.models import require_embedder
+
+                self._embedder = SentenceTransformerEmbedder(require_embedder(self.settings))
+        return self._embedder
+
+    @property
+    def chat_model(self) -> BaseChatModel:
+        if self._chat_model is None:
+            from assistant.llm import make_chat_model
+
+            self._chat_model = make_chat_model(self.settings)
+        return self._chat_model
+
+    @cached_property
+    def index(self) -> VectorIndex:
+        client = self._client if self._client is not None else make_client(self.settings)
+        fingerprint = getattr(self.embedder, "fingerprint", type(self.embedder).__name__)
+        return VectorIndex(client, self.embedder, self.settings.collection, fingerprint)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        if self.index.current() is None:
+            self.ingest()
+        return Retriever(self.chunks, self.index, self.embedder)
+
+    def ingest(self, progress: Any = None) -> IngestReport:
+        """Bring the vector index in line with the corpus (no work when nothing changed)."""
+        return self.index.sync(self.chunks, progress)
+
+    def warm_up(self) -> None:
+        """Load every model now, so the first user does not wait for it."""
+        _ = self.retriever
+        self.embedder.embed_query("warm-up")
+        load = getattr(self.chat_model, "load", None)
+        if callable(load):
+            load()
+
+    # --- search and answers -----------------------------------------------------------------
+    def search(self, query: str, k: int | None = None, scenarios: Sequence[str] | None = None) -> SearchResult:
+        """Hybrid search; raises InputError for an empty query."""
+        query = clean_question(query)
+        if not query:
+            raise InputError(message("empty", "en"))
+        return self.retriever.search(query, k or self.settings.top_k, scenarios)
+
+    def ask(self, question: str, history: Sequence[Turn] = (), scenarios: Sequence[str] | None = None) -> Answer:
+        """Answer a question (blocking); see `stream` for the events."""
+        for event in self.stream(question, history, scenarios):
+            if isinstance(event, Final):
+                return event.answer
+        raise RuntimeError("the answer stream ended without an answer")  # pragma: no cover
+
+    def stream(self, question: str, history: Sequence[Turn] = (),
+               scenarios: Sequence[str] | None = None) -> Iterator[Event]:
+        """Answer a question, yielding progress, draft tokens and finally the verified Answer."""
+        started = time.perf_counter()
+        question = clean_question(question)
+        default: Language = detect(history[-1].user).language if history else "nl"
+        detection = detect(question, default=default) if question else None
+        language: Language = detection.language if detection else default
+        if not question:
+            raise InputError(message("empty", language))
+        if len(question) > self.settings.max_question_chars:
+            raise InputError(message("too_long", language, length=len(question), limit=self.settings.max_question_chars))
+        notice = message("other_language", "en") if detection and detection.detected == "other" else None
+
+        if _INJECTION.search(question):
+            yield Final(self._refusal(question, language, question, "injection", started, notice=notice))
+            return
+
+        standalone = question
+        if history:
+            yield Status("condensing")
+            standalone = self._condense(question, language, tuple(history))
+
+        yield Status("retrieving")
+        t0 = time.perf_counter()
+        result = self.retriever.search(standalone, self.settings.top_k, scenarios)
+        retrieval_s = time.perf_counter() - t0
+        if result.best_dense < self.settings.min_relevance:
+            yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice,
+                                      Timings(retrieval_s=retrieval_s)))
+            return
+
+        context = self._context(result)
+        data = AnswerInput(standalone, language, context_passages(context), comparison=result.route.comparison)
+        yield Status("generating")
+        draft, first_token_s = "", None
+        for piece in build_answer_chain(self.chat_model).stream(data):
+            if first_token_s is None:
+                first_token_s = time.perf_counter() - started
+            draft += piece
+            yield Token(piece)
+        prompt_tokens = self._count_prompt_tokens(data)
+
+        if draft.strip() and detect(draft, default=language).language != language and not _refused(draft):
+            # The small model sometimes answers Dutch passages in Dutch; ask once more, insisting on the language.
+            yield Status("generating", "language")
+            draft = build_answer_chain(self.chat_model).invoke(replace(data, insist_language=True))
+
+        yield Status("verifying")
+        timings = Timings(retrieval_s, first_token_s, 0.0)
+        if _refused(draft):
+            yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice, timings))
+            return
+        alignment = align(draft, context, self.embedder, semantic=language == "en")
+        if not alignment.sentences:
+            yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice, timings,
+                                      dropped=alignment.dropped))
+            return
+        sentences = alignment.sentences
+        text = _structure_comparison(sentences, alignment.citations) if result.route.comparison else render_answer(sentences)
+        if language == "en":
+            text = add_glosses(text)
+        yield Final(Answer(
+            question=question, language=language, answer=text, refused=False, citations=alignment.citations,
+            standalone_question=standalone, sentences=sentences, dropped=alignment.dropped, hits=result.hits,
+            notice=notice, timings=replace(timings, total_s=time.perf_counter() - started), prompt_tokens=prompt_tokens,
+        ))
+
+    # --- helpers ------------------------------------------------------------------------------
+    def _context(self, result: SearchResult) -> list[Chunk]:
+        """The passages the model reads: few and relevant (prompt tokens cost ~13 ms each on 2 cores)."""
+        if not result.route.comparison:
+            return [h.chunk for h in result.hits[: self.settings.context_k]]
+        picked: list[Chunk] = []
+        for scenario in result.route.scenarios:
+            best = next((h.chunk for h in result.hits if h.chunk.scenario == scenario), None)
+            if best is not None:
+                picked.append(best)
+        return picked or [h.chunk for h in result.hits[: self.settings.context_k]]
+
+    def _condense(self, question: str, language: Language, history: tuple[Turn, ...]) -> str:
+        """A standalone version of a follow-up; falls back to carrying the previous question's scenario."""
+        rewrite = build_condense_chain(self.chat_model).invoke(CondenseInput(question, language, history[-3:]))
+        rewrite = clean_question(rewrite.split("\n")[0]).strip('"')
+        named = set(detect_scenarios(question))
+        keeps_scenario = bool(named or detect_scenarios(rewrite) or not detect_scenarios(history[-1].user))
+        usable = bool(rewrite) and len(rewrite) <= 300 and not _refused(rewrite)
+        if usable and keeps_scenario and named <= set(detect_scenarios(rewrite)):
+            return rewrite
+        previous = history[-1].user
+        if named:
+            # "En in scenario C?" after a question about D: the same question, about the new scenario.
+            stripped = re.sub(r"\bscenario(?:'s|’s|s)?\s+[a-dA-D]\b", "", previous, flags=re.IGNORECASE).strip()
+            letters = " en ".join(sorted(named)) if language == "nl" else " and ".join(sorted(named))
+            return f"{stripped} ({'scenario' if len(named) == 1 else 'scenario' + chr(39) + 's'} {letters}) {question}"
+        return f"{previous} {question}"
+
+    def _count_prompt_tokens(self, data: AnswerInput) -> int | None:
+        counter = getattr(self.chat_model, "count_tokens", None)
+        if not callable(counter):
+            return None
+        from assistant.chain import answer_messages
+
+        return sum(counter(str(m.content)) for m in answer_messages(data))
+
+    def _refusal(self, question: str, language: Language, standalone: str, key: str, started: float,
+                 hits: Sequence[Hit] = (), notice: str | None = None, timings: Timings | None = None,
+                 dropped: Sequence[str] = ()) -> Answer:
+        timings = timings or Timings()
+        return Answer(
+            question=question, language=language, answer=message(key, language), refused=True, citations=(),
+            standalone_question=standalone, dropped=tuple(dropped), hits=tuple(hits), notice=notice,
+            timings=replace(timings, total_s=time.perf_counter() - started),
+        )
+
+
+def _refused(text: str) -> bool:
+    return any(token in text.upper() for token in REFUSAL_TOKENS)
+
+
+def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any]) -> str:
+    """One bullet per scenario, each built only from sentences cited to that scenario's passages."""
+    scenario_of = {c.n: c.chunk.scenario for c in citations}
+    groups: dict[str, list[Sentence]] = {}
+    for sentence in sentences:
+        key = scenario_of.get(sentence.markers[0]) or "-"
+        groups.setdefault(key, []).append(sentence)
+    lines = []
+    for key in sorted(groups):
+        body = render_answer(groups[key])
+        body = re.sub(rf"^\s*Scenario\s+{key}\s*[:\-–]\s*", "", body, flags=re.IGNORECASE)
+        lines.append(f"- **Scenario {key}**: {body}" if key != "-" else f"- {body}")
+    return "\n".join(lines)
