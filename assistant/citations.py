@@ -19,10 +19,12 @@ from assistant.embeddings import cosine
 from assistant.schema import Chunk, Citation, Sentence
 
 LEXICAL_MIN = 0.5
-SEMANTIC_MIN = 0.62
+SEMANTIC_MIN = 0.55
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"(•\-0-9])|\n+")
 _WORD = re.compile(r"\w\w+", re.UNICODE)
+# Where a sentence that mixes two claims (typical in comparisons) can be cut into separately citable clauses.
+_CLAUSE = re.compile(r",?\s+(?:terwijl|maar|whereas|while|but)\s+|;\s+|,\s+(?=(?:in\s+)?scenario\s+[A-D]\b)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -66,10 +68,13 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         return None
     best: _Support | None = None
     for pi, sents in enumerate(passage_sents):
-        lexical = len(tokens & content_tokens(passages[pi].text)) / len(tokens)
+        # Words of the passage's heading path (scenario name, topic) neither support nor count against a
+        # sentence: "In de prestatiemaatschappij is X" must be supported on X by the passage text.
+        claim = tokens - content_tokens(f"scenario {passages[pi].heading}") or tokens
+        lexical = len(claim & content_tokens(passages[pi].text)) / len(claim)
         quote, quote_score = "", -1.0
         for ps in sents:
-            score = len(tokens & content_tokens(ps)) / len(tokens)
+            score = len(claim & content_tokens(ps)) / len(claim)
             if vectors is not None:
                 score = max(score, cosine(vectors[sentence], vectors[ps]) / SEMANTIC_MIN * LEXICAL_MIN)
             if score > quote_score:
@@ -78,6 +83,14 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         if best is None or score > best.score:
             best = _Support(pi, score, quote)
     return best if best and best.score >= LEXICAL_MIN else None
+
+
+_SCENARIO_REF = re.compile(r"SCENARIO\s+([A-D])\b")
+
+
+def _is_label(sentence: str, passages: Sequence[Chunk]) -> bool:
+    tokens = content_tokens(sentence)
+    return bool(tokens) and any(tokens <= content_tokens(f"scenario {p.heading}") for p in passages)
 
 
 def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = None,
@@ -90,24 +103,34 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     sentences = [_MARKER.sub("", s).strip() for s in split_sentences(answer)]
     sentences = [s for s in sentences if s]
     passage_sents = [split_sentences(p.text) for p in passages]
+    clauses = {s: [c.strip() for c in _CLAUSE.split(s) if c.strip()] for s in sentences}
     vectors: dict[str, list[float]] | None = None
     if semantic and embedder is not None and sentences:
-        texts = list(dict.fromkeys(sentences + [s for ps in passage_sents for s in ps]))
-        vectors = dict(zip(texts, embedder.embed_documents(texts), strict=True))
+        pieces = sentences + [c for cs in clauses.values() if len(cs) > 1 for c in cs]
+        texts = list(dict.fromkeys(pieces + [s for ps in passage_sents for s in ps]))
+        embed = getattr(embedder, "embed_similarity", embedder.embed_documents)
+        vectors = dict(zip(texts, embed(texts), strict=True))
 
     numbers: dict[int, int] = {}  # passage index -> citation number, in order of first use
     quotes: dict[int, tuple[str, float]] = {}
     kept: list[Sentence] = []
     dropped: list[str] = []
     for sentence in sentences:
+        if _is_label(sentence, passages):
+            continue  # "Scenario A: Prestatiemaatschappij" on its own line is a heading, not a claim
         support = _best_support(sentence, passages, passage_sents, vectors)
-        if support is None:
-            dropped.append(sentence)
-            continue
-        n = numbers.setdefault(support.passage, len(numbers) + 1)
-        if support.passage not in quotes or support.score > quotes[support.passage][1]:
-            quotes[support.passage] = (support.quote, support.score)
-        kept.append(Sentence(sentence, (n,)))
+        parts = [(sentence, support)]
+        mixes_scenarios = len(set(_SCENARIO_REF.findall(sentence.upper()))) > 1
+        if (support is None or mixes_scenarios) and len(clauses[sentence]) > 1:
+            parts = [(c, _best_support(c, passages, passage_sents, vectors)) for c in clauses[sentence]]
+        for text, found in parts:
+            if found is None:
+                dropped.append(text)
+                continue
+            n = numbers.setdefault(found.passage, len(numbers) + 1)
+            if found.passage not in quotes or found.score > quotes[found.passage][1]:
+                quotes[found.passage] = (found.quote, found.score)
+            kept.append(Sentence(text if text[-1:] in ".!?" else f"{text}.", (n,)))
     citations = tuple(
         Citation(n=n, chunk=passages[pi], quote=quotes[pi][0], support=quotes[pi][1])
         for pi, n in sorted(numbers.items(), key=lambda item: item[1])

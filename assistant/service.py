@@ -245,13 +245,7 @@ class Assistant:
         usable = bool(rewrite) and len(rewrite) <= 300 and not _refused(rewrite)
         if usable and keeps_scenario and named <= set(detect_scenarios(rewrite)):
             return rewrite
-        previous = history[-1].user
-        if named:
-            # "En in scenario C?" after a question about D: the same question, about the new scenario.
-            stripped = re.sub(r"\bscenario(?:'s|’s|s)?\s+[a-dA-D]\b", "", previous, flags=re.IGNORECASE).strip()
-            letters = " en ".join(sorted(named)) if language == "nl" else " and ".join(sorted(named))
-            return f"{stripped} ({'scenario' if len(named) == 1 else 'scenario' + chr(39) + 's'} {letters}) {question}"
-        return f"{previous} {question}"
+        return carry_over(question, history, language)
 
     def _count_prompt_tokens(self, data: AnswerInput) -> int | None:
         counter = getattr(self.chat_model, "count_tokens", None)
@@ -270,6 +264,23 @@ class Assistant:
             standalone_question=standalone, dropped=tuple(dropped), hits=tuple(hits), notice=notice,
             timings=replace(timings, total_s=time.perf_counter() - started),
         )
+
+
+def carry_over(question: str, history: Sequence[Turn], language: Language) -> str:
+    """Deterministic standalone question: the follow-up read against the previous question.
+
+    "En in scenario C?" after a question about scenario D becomes that question about scenario C; any other
+    follow-up is read together with the previous question.
+    """
+    if not history:
+        return question
+    previous = history[-1].user
+    named = detect_scenarios(question)
+    if named and detect_scenarios(previous):
+        stripped = re.sub(r"\bscenario(?:'s|’s|s)?\s+[a-dA-D]\b", "", previous, flags=re.IGNORECASE).strip()
+        joiner = " en " if language == "nl" else " and "
+        return f"{stripped} (scenario {joiner.join(named)}) {question}"
+    return f"{previous} {question}"
 
 
 def _refused(text: str) -> bool:

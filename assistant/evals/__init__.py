@@ -1,0 +1,1 @@
+"""The eval set: cases, deterministic metrics, the runner and its regression gate."""

@@ -1,0 +1,53 @@
+"""Citations are attached in code and only to passages that support the sentence."""
+
+from __future__ import annotations
+
+from assistant.citations import align, render_answer, split_sentences
+from assistant.embeddings import FakeEmbedder
+from assistant.schema import Chunk
+
+
+def _chunk(cid: str, scenario: str, text: str) -> Chunk:
+    return Chunk(cid, cid, ("Bijlage A", f"Scenario {scenario}"), scenario, "scenario_text", None, text, 0, len(text))
+
+
+PASSAGES = [
+    _chunk("b", "B", "Er is een 4-daagse werkweek ingevoerd. Onbetaald werk wordt onderdeel van persoonlijke ontwikkelpaden."),
+    _chunk("d", "D", "Concurrentie onder zelfstandigen is hevig. Werkonzekerheid is de norm geworden."),
+]
+
+
+def test_each_sentence_cites_the_passage_that_supports_it() -> None:
+    result = align("Werkonzekerheid is de norm geworden. Er is een 4-daagse werkweek ingevoerd.", PASSAGES)
+    assert [s.markers for s in result.sentences] == [(1,), (2,)]
+    # Numbers follow first use, and each points at the passage holding the words.
+    assert [c.chunk.id for c in result.citations] == ["d", "b"]
+    assert result.citations[0].quote == "Werkonzekerheid is de norm geworden."
+    assert render_answer(result.sentences) == "Werkonzekerheid is de norm geworden [1]. Er is een 4-daagse werkweek ingevoerd [2]."
+
+
+def test_unsupported_sentences_are_dropped_not_cited() -> None:
+    result = align("Concurrentie onder zelfstandigen is hevig. Het minimumloon stijgt in 2030 naar 20 euro.", PASSAGES)
+    assert [s.text for s in result.sentences] == ["Concurrentie onder zelfstandigen is hevig."]
+    assert result.dropped == ("Het minimumloon stijgt in 2030 naar 20 euro.",)
+    assert [c.chunk.id for c in result.citations] == ["d"]
+
+
+def test_model_markers_are_not_trusted() -> None:
+    # The model claims [1] (the B passage), but the words are in the D passage.
+    result = align("Concurrentie onder zelfstandigen is hevig [1].", PASSAGES)
+    assert result.citations[0].chunk.id == "d"
+
+
+def test_semantic_alignment_uses_the_embedder() -> None:
+    result = align("Concurrentie onder zelfstandigen hevig", PASSAGES, FakeEmbedder(), semantic=True)
+    assert result.citations and result.citations[0].chunk.id == "d"
+
+
+def test_nothing_supported_means_no_citations() -> None:
+    result = align("Pizza is lekker met kaas en tomaat.", PASSAGES)
+    assert result.sentences == () and result.citations == ()
+
+
+def test_split_sentences_handles_bullets() -> None:
+    assert split_sentences("• eerste punt\n• tweede punt. Derde zin.") == ["eerste punt", "tweede punt.", "Derde zin."]

@@ -1,0 +1,68 @@
+"""Scenario routing and language detection on the phrasings users actually type."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.glossary import add_glosses, expand_query
+from assistant.language import detect
+from assistant.routing import detect_scenarios, route
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Wat betekent scenario D voor zzp'ers?", ("D",)),
+        ("wat betekent scenario d voor zzp", ("D",)),
+        ("Vergelijk A en C op inkomenszekerheid", ("A", "C")),
+        ("Compare scenarios A and C on income security", ("A", "C")),
+        ("scenario's B, C en D", ("B", "C", "D")),
+        ("Hoe ziet de arbeidsmarkt eruit in de prestatiemaatschappij?", ("A",)),
+        ("Wat zijn de gevolgen van solowerk in crisistijd?", ("D",)),
+        ("What about collective values above profit?", ("C",)),
+        ("Technologie solidair aan zet: wat doen vakbonden?", ("B",)),
+        ("What is a scenario?", ()),
+        ("Is a job guarantee part of it?", ()),
+    ],
+)
+def test_detect_scenarios(question: str, expected: tuple[str, ...]) -> None:
+    assert detect_scenarios(question) == expected
+
+
+def test_comparisons_spread_over_scenarios() -> None:
+    assert route("Vergelijk A en C op inkomenszekerheid").comparison
+    assert route("Which scenario is worst for vulnerable workers?").scenarios == ("A", "B", "C", "D")
+    assert not route("Wat betekent scenario D voor zzp'ers?").comparison
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "detected"),
+    [
+        ("Wat betekent scenario D voor zzp'ers?", "nl", "nl"),
+        ("En in scenario C?", "nl", "nl"),
+        ("What about employers?", "en", "en"),
+        ("Compare A and C on income security", "en", "en"),
+        ("Was bedeutet Szenario D für Selbständige?", "en", "other"),
+        ("Quelle est la conclusion du rapport?", "en", "other"),
+        ("wat zegt het rapport over flexwerkers", "nl", "nl"),
+    ],
+)
+def test_language(text: str, language: str, detected: str) -> None:
+    result = detect(text)
+    assert (result.language, result.detected) == (language, detected)
+
+
+def test_ambiguous_short_text_takes_the_conversation_language() -> None:
+    assert detect("zzp?", default="en").language == "en"
+    assert detect("zzp?", default="nl").language == "nl"
+
+
+def test_english_terms_expand_to_the_reports_dutch_words() -> None:
+    expanded = expand_query("What does scenario D mean for self-employed workers?")
+    assert "zzp'ers" in expanded and "zelfstandigen" in expanded
+
+
+def test_glosses_are_added_once() -> None:
+    text = add_glosses("Werkzekerheid is low for zzp'ers. Zzp'ers compete.")
+    assert text.count("(self-employed workers)") == 1
+    assert "(job security)" in text
