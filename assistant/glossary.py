@@ -67,6 +67,9 @@ EXPANSIONS: dict[str, str] = {
     r"mobility": "arbeidsmobiliteit mobiliteit",
     r"knowledge": "kennis",
     r"poverty": "armoede",
+    r"tax\w*": "belastingen belasting belastingstelsel heffing",
+    r"project ?team|team members?": "projectteamleden projectteam",
+    r"housing|health ?care|care\b": "zorg huisvesting",
 }
 
 # Dutch terms an English answer keeps, with a short gloss (first occurrence only).

@@ -16,6 +16,14 @@ from assistant.schema import Chunk, Hit
 RRF_K = 60
 LEXICAL_WEIGHT = 1.0
 SCENARIO_BOOST, SCENARIO_PENALTY = 1.6, 0.35
+SUMMARY_BOOST = 1.5
+# "What is scenario B in a nutshell?": the report's own summary pages answer such questions best.
+_SUMMARY_INTENT = re.compile(
+    r"\b(notendop|samenvatting|samengevat|kort(weg)?|in het kort|houdt\b.*\bin\b|wat is scenario|"
+    r"wat betekent scenario [a-d]\s*\??$|summar\w*|in short|nutshell|briefly|overview of scenario|"
+    r"what is scenario|describe scenario|beschrijf scenario|kenmerk\w*|characteri[sz]\w*)",
+    re.IGNORECASE,
+)
 _TOKEN = re.compile(r"\w\w+", re.UNICODE)
 
 
@@ -71,11 +79,15 @@ class Retriever:
         lex_order = sorted((i for i, s in enumerate(lex_scores) if s > 0), key=lambda i: -lex_scores[i])
         lex_rank = {self.chunks[i].id: r for r, i in enumerate(lex_order, 1)}
 
+        steer = bool(the_route.scenarios) and len(the_route.scenarios) < 4
+        wants_summary = bool(_SUMMARY_INTENT.search(query))
         fused: list[Hit] = []
         for chunk in self.chunks:
             dr, lr = dense_rank.get(chunk.id), lex_rank.get(chunk.id)
             score = (1 / (RRF_K + dr) if dr else 0.0) + (LEXICAL_WEIGHT / (RRF_K + lr) if lr else 0.0)
-            if the_route.scenarios:
+            if wants_summary and chunk.kind == "summary":
+                score *= SUMMARY_BOOST
+            if steer:
                 if chunk.scenario in the_route.scenarios:
                     score *= SCENARIO_BOOST
                 elif chunk.scenario is not None:

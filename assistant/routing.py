@@ -10,11 +10,12 @@ from assistant.schema import SCENARIOS
 
 _NAMES: dict[str, tuple[str, ...]] = {
     "A": (r"prestatie\s*maatschappij", r"performance[- ]society", r"achievement society", r"meritocra\w*"),
-    "B": (r"technologie\s+solidair", r"solidair(e)?\s+technologie", r"tech\w*\s+solidar\w*", r"solidarity[- ]with[- ]tech\w*",
-          r"technology in solidarity"),
+    "B": (r"technologie\s+solidair", r"solidair(e)?\s+technologie", r"tech\w*[\s-]+solidar\w*",
+          r"solidarity[\s-]+(with[\s-]+)?tech\w*", r"technology in solidarity"),
     "C": (r"collectieve[\s-]+waarden", r"waarden\s+boven\s+winst", r"collective[\s-]+values",
           r"values\s+(above|over|before)\s+profits?"),
-    "D": (r"solo\s*werk", r"solo[- ]?work", r"crisis\s*tijd", r"times?\s+of\s+crisis", r"crisis[- ]time"),
+    "D": (r"solo\s*werk", r"solo[- ]?work", r"crisis\s*tijd", r"times?\s+of\s+crisis", r"crisis[- ]time",
+          r"crisis[\s-]*scenario"),
 }
 _NAME_PATTERNS = {s: re.compile("|".join(p), re.IGNORECASE) for s, p in _NAMES.items()}
 # "scenario D", "scenario's A en C", "scenarios A, B and D", "scenario A vs. C"
@@ -24,6 +25,8 @@ _LETTER_LIST = re.compile(
 )
 # "A en C", "A and C", "A vs C" with capital letters only (to avoid the article "a").
 _BARE_PAIR = re.compile(r"\b([A-D])\s*(?:,|&|/|en|and|vs\.?|versus|met|with|of|or)\s*([A-D])\b")
+# "En in D?", "And for B?": a capital letter after a preposition, typical of follow-ups.
+_BARE_SINGLE = re.compile(r"\b(?:in|for|voor|about|over|bij)\s+([A-D])\b(?!['’-])")
 _ALL = re.compile(
     r"\b(alle|vier|elk|ieder|welk|welke|which|all|four|each|every|in which)\b[^?.!]{0,20}\bscenario|"
     r"\bvergelijk\w*|\bcompar\w*|\bverschil\w*|\bdiffer\w*|\bworst\b|\bslechtst\w*|\bside by side\b",
@@ -52,6 +55,8 @@ def detect_scenarios(text: str) -> tuple[str, ...]:
         found.update(ch.upper() for ch in re.findall(r"\b([a-dA-D])\b", match.group(1)))
     for match in _BARE_PAIR.finditer(text):
         found.update(match.groups())
+    for match in _BARE_SINGLE.finditer(text):
+        found.add(match.group(1))
     for scenario, pattern in _NAME_PATTERNS.items():
         if pattern.search(text):
             found.add(scenario)
@@ -60,6 +65,15 @@ def detect_scenarios(text: str) -> tuple[str, ...]:
             if difflib.SequenceMatcher(None, word, name).ratio() >= 0.88:
                 found.add(scenario)
     return tuple(s for s in SCENARIOS if s in found)
+
+
+def strip_scenarios(text: str) -> str:
+    """The text without its scenario references (letters and names), for reuse with another scenario."""
+    text = _LETTER_LIST.sub(" ", text)
+    for pattern in _NAME_PATTERNS.values():
+        text = pattern.sub(" ", text)
+    text = re.sub(r"\b(in|for|voor|van|of|the|de|het)\s+(scenario|scenarios?)?\s*(?=[?.!,]|$)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def route(question: str) -> Route:

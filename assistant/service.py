@@ -28,7 +28,7 @@ from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
 from assistant.retrieval import Retriever, SearchResult
-from assistant.routing import detect_scenarios
+from assistant.routing import detect_scenarios, strip_scenarios
 from assistant.schema import Answer, Chunk, Hit, Language, Sentence, Timings, Turn
 
 REFUSAL_TOKENS = ("NIET_IN_RAPPORT", "NOT_IN_REPORT")
@@ -276,10 +276,9 @@ def carry_over(question: str, history: Sequence[Turn], language: Language) -> st
         return question
     previous = history[-1].user
     named = detect_scenarios(question)
-    if named and detect_scenarios(previous):
-        stripped = re.sub(r"\bscenario(?:'s|’s|s)?\s+[a-dA-D]\b", "", previous, flags=re.IGNORECASE).strip()
+    if named:
         joiner = " en " if language == "nl" else " and "
-        return f"{stripped} (scenario {joiner.join(named)}) {question}"
+        return f"{strip_scenarios(previous)} (scenario {joiner.join(named)}) {question}"
     return f"{previous} {question}"
 
 
