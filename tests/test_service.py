@@ -8,8 +8,8 @@ import pytest
 
 from assistant.embeddings import FakeEmbedder
 from assistant.llm import FakeChatModel
-from assistant.service import Assistant, Final, InputError, Status, Token
 from assistant.schema import Turn
+from assistant.service import Assistant, Final, InputError, Status, Token
 
 
 def test_answer_cites_retrieved_passages_that_hold_its_words(shared_fake_assistant: Assistant) -> None:
@@ -60,12 +60,12 @@ def test_instruction_override_is_refused_without_asking_the_model(shared_fake_as
 
 @pytest.mark.parametrize("question", ["", "   \n\t ", "\x00\x01\x02"])
 def test_empty_questions_get_a_clear_message(shared_fake_assistant: Assistant, question: str) -> None:
-    with pytest.raises(InputError, match="Stel een vraag|Please ask"):
+    with pytest.raises(InputError, match=r"Stel een vraag|Please ask"):
         shared_fake_assistant.ask(question)
 
 
 def test_too_long_question_is_refused_with_the_limit(shared_fake_assistant: Assistant) -> None:
-    with pytest.raises(InputError, match="te lang|too long"):
+    with pytest.raises(InputError, match=r"te lang|too long"):
         shared_fake_assistant.ask("Wat betekent scenario D? " * 5000)
 
 
