@@ -11,34 +11,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.embeddings import cosine
 from assistant.schema import Chunk, Citation, Sentence
+from assistant.text import stems
 
 LEXICAL_MIN = 0.5
 SEMANTIC_MIN = 0.55
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"(•\-0-9])|\n+")
-_WORD = re.compile(r"\w\w+", re.UNICODE)
 # Where a sentence that mixes two claims (typical in comparisons) can be cut into separately citable clauses.
 _CLAUSE = re.compile(r",?\s+(?:terwijl|maar|whereas|while|but)\s+|;\s+|,\s+(?=(?:in\s+)?scenario\s+[A-D]\b)", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _analyzer():
-    import snowballstemmer
-    from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
-
-    return snowballstemmer.stemmer("dutch"), set(STOPWORDS_DUTCH) | set(STOPWORDS_EN)
-
-
 def content_tokens(text: str) -> set[str]:
     """Stemmed content words of a text (stopwords removed)."""
-    stemmer, stop = _analyzer()
-    return set(stemmer.stemWords([w for w in _WORD.findall(text.lower()) if w not in stop]))
+    return set(stems(text))
 
 
 def split_sentences(text: str) -> list[str]:

@@ -17,7 +17,8 @@ _NL_WORDS = {"wat", "welke", "welk", "hoe", "waarom", "wie", "waar", "het", "de"
              "wordt", "worden", "kun", "kan", "je", "jij", "u", "ik", "mij", "tussen", "zegt", "staat"}
 _EN_WORDS = {"what", "which", "how", "why", "who", "where", "the", "and", "for", "of", "on", "with", "are", "does",
              "do", "mean", "about", "compare", "give", "explain", "between", "says", "say", "is", "you", "me", "tell"}
-_WORD = re.compile(r"[a-zA-Z']+")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+_NON_LATIN = re.compile(r"[^\x00-\u024f\s\d\W]")
 _lock = threading.Lock()
 
 
@@ -49,6 +50,9 @@ def detect(text: str, default: Language = "nl") -> Detection:
         pair_code, pair_prob = pair.classify(text)
     if code not in ("nl", "en") and prob >= 0.6 and nl + en <= 1 and len(words) >= 3:
         return Detection("en", "other", code)
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(bool(_NON_LATIN.match(ch)) for ch in letters) > len(letters) / 2:
+        return Detection("en", "other", code)  # Cyrillic, CJK, Arabic...: not a Dutch or English question
     if len(words) <= 6 and nl != en:
         lang: Language = "nl" if nl > en else "en"
         return Detection(lang, lang, code)

@@ -12,7 +12,9 @@ from assistant.glossary import expand_query
 from assistant.index import VectorIndex
 from assistant.routing import Route, route
 from assistant.schema import Chunk, Hit
+from assistant.text import stems
 
+_SEARCH_STOP = frozenset({"scenario", "scenario's", "scenarios"})
 RRF_K = 60
 LEXICAL_WEIGHT = 1.0
 SCENARIO_BOOST, SCENARIO_PENALTY = 1.6, 0.35
@@ -24,7 +26,6 @@ _SUMMARY_INTENT = re.compile(
     r"what is scenario|describe scenario|beschrijf scenario|kenmerk\w*|characteri[sz]\w*)",
     re.IGNORECASE,
 )
-_TOKEN = re.compile(r"\w\w+", re.UNICODE)
 
 
 class LexicalIndex:
@@ -32,17 +33,12 @@ class LexicalIndex:
 
     def __init__(self, chunks: Sequence[Chunk]) -> None:
         import bm25s
-        import snowballstemmer
-        from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
 
-        self._stemmer = snowballstemmer.stemmer("dutch")
-        self._stop = set(STOPWORDS_DUTCH) | set(STOPWORDS_EN) | {"scenario", "scenario's"}
         self._bm25 = bm25s.BM25()
         self._bm25.index([self.tokens(c.embed_text) for c in chunks], show_progress=False)
 
     def tokens(self, text: str) -> list[str]:
-        words = [w for w in _TOKEN.findall(text.lower()) if w not in self._stop]
-        return self._stemmer.stemWords(words) or ["_"]
+        return stems(text, _SEARCH_STOP) or ["_"]
 
     def scores(self, query: str) -> list[float]:
         return [float(s) for s in self._bm25.get_scores(self.tokens(expand_query(query)))]

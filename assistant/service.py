@@ -39,6 +39,19 @@ _INJECTION = re.compile(
     r"systeemprompt|doe alsof|je bent nu|speel (de rol|een)",
     re.IGNORECASE,
 )
+# The report has four scenarios; a question about a fifth one has no answer in it.
+_UNKNOWN_SCENARIO = re.compile(r"\bscenario(?:'s|’s|s)?\s+(?![a-dA-D]\b)([e-zE-Z])\b|\bscenario\s+[5-9]\b", re.IGNORECASE)
+# Questions that ask for a figure: answered only when the verified answer states one.
+_ASKS_FIGURE = re.compile(
+    r"\b(hoeveel|how (many|much)|percent\w*|procent\w*|percentage|bedrag|amount|euro\w*|kost(en|t)?\b|cost|"
+    r"probabilit\w*|kans(en)? (op|dat)|likel(y|ihood)|rate\b|cijfers?|figures?|statistic\w*)",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(
+    r"\d|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|vijftien|twintig|"
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\b",
+    re.IGNORECASE,
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
@@ -173,6 +186,9 @@ class Assistant:
         if _INJECTION.search(question):
             yield Final(self._refusal(question, language, question, "injection", started, notice=notice))
             return
+        if _UNKNOWN_SCENARIO.search(question):
+            yield Final(self._refusal(question, language, question, "refusal", started, notice=notice))
+            return
 
         standalone = question
         if history:
@@ -215,6 +231,11 @@ class Assistant:
                                       dropped=alignment.dropped))
             return
         sentences = alignment.sentences
+        if _ASKS_FIGURE.search(standalone) and not any(_FIGURE.search(x.text) for x in sentences):
+            # Asked for a number, but nothing verified states one: the report does not give it.
+            yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice, timings,
+                                      dropped=alignment.dropped))
+            return
         text = _structure_comparison(sentences, alignment.citations) if result.route.comparison else render_answer(sentences)
         if language == "en":
             text = add_glosses(text)

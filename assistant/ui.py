@@ -1,116 +1,236 @@
-"""Gradio chat UI on the Assistant API. Formatting lives in pure functions that tests call directly."""
+"""The Gradio app on the Assistant API: what happens on each event, and serving it with safe defaults.
 
-from __future__ import annotations
+The page itself is in ui_layout; formatting and state are pure functions (ui_format, ui_scenarios,
+ui_state, ui_chat) tested without a browser. No `from __future__ import annotations` here: Gradio reads the
+real annotation objects (gr.Request, gr.EventData, gr.LikeData) to inject event data.
+"""
 
-import html
+import os
+import tempfile
 from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.schema import Answer, Turn
+from assistant.ui_i18n import UiLanguage, text
 
-EXAMPLES = [
-    "Wat betekent scenario D voor zzp'ers?",
-    "Vergelijk A en C op inkomenszekerheid",
-    "What does scenario B mean for vulnerable workers?",
-    "Welke beleidsvragen roept de prestatiemaatschappij op?",
-]
+EXPORT_NAMES = {"nl": "scenario-assistent-gesprek.md", "en": "scenario-assistant-conversation.md"}
+QUICK = {"concurrency_limit": None, "show_progress": "hidden"}  # light events never wait behind an answer
 
 
-def escape(text: str) -> str:
-    """Escape HTML so that questions and answers are shown as text, never rendered as markup."""
-    return html.escape(text, quote=False)
+def _gradio() -> Any:
+    """Import gradio with its analytics off (it reads the variable at import)."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    import gradio
+
+    return gradio
 
 
-def format_sources(answer: Answer) -> str:
-    """Markdown list of the cited passages with their section path and supporting words."""
-    if not answer.citations:
-        return ""
-    lines = []
-    for c in answer.citations:
-        scenario = f" · scenario {c.chunk.scenario}" if c.chunk.scenario else ""
-        lines.append(f"**[{c.n}]** {escape(c.chunk.heading)}{scenario}  \n> {escape(c.quote)}")
-    return "\n\n".join(lines)
+def write_export(markdown: str, folder: str | None, language: UiLanguage) -> tuple[str, str]:
+    """Write the conversation export into the session's temp folder, replacing the last one; (folder, path)."""
+    folder = folder or tempfile.mkdtemp(prefix="scenario-assistant-")
+    for old in Path(folder).glob("*.md"):
+        old.unlink()
+    path = Path(folder) / EXPORT_NAMES[language]
+    path.write_text(markdown, encoding="utf-8")
+    return folder, str(path)
 
 
-def format_answer(answer: Answer) -> str:
-    """The chat message: notice, answer text, and a compact sources block."""
-    parts = []
-    if answer.notice:
-        parts.append(f"_{escape(answer.notice)}_")
-    parts.append(escape(answer.answer))
-    sources = format_sources(answer)
-    if sources:
-        parts.append(("**Bronnen**" if answer.language == "nl" else "**Sources**") + "\n\n" + sources)
-    return "\n\n".join(parts)
+def build_app(assistant: Any, settings: Settings) -> Any:
+    """The Gradio Blocks app (serve it with `launch`)."""
+    gr = _gradio()
+    from assistant.feedback import FeedbackStore
+    from assistant.ui_layout import build_page
 
-
-def history_turns(messages: list[dict[str, Any]]) -> list[Turn]:
-    """Gradio 'messages' history -> our typed turns (user question + assistant answer text)."""
-    turns: list[Turn] = []
-    pending: str | None = None
-    for m in messages:
-        content = m.get("content")
-        text = content if isinstance(content, str) else str(content)
-        if m.get("role") == "user":
-            pending = text
-        elif m.get("role") == "assistant" and pending is not None:
-            turns.append(Turn(pending, text.split("\n\n**")[0]))
-            pending = None
-    return turns
-
-
-def respond(assistant: Any, question: str, messages: list[dict[str, Any]]) -> Iterator[str]:
-    """Stream a reply: progress, draft tokens, then the verified answer with its sources."""
-    from assistant.corpus import CorpusError
-    from assistant.index import IndexError_
-    from assistant.llm import ModelUnavailable
-    from assistant.models import ProvisioningError
-    from assistant.service import Final, InputError, Status, Token
-
-    draft = ""
-    try:
-        for event in assistant.stream(question, history_turns(messages)):
-            if isinstance(event, Status):
-                yield f"_{event.stage}…_" if not draft else escape(draft)
-            elif isinstance(event, Token):
-                draft += event.text
-                yield escape(draft) + " ▌"
-            elif isinstance(event, Final):
-                yield format_answer(event.answer)
-    except InputError as exc:
-        yield escape(str(exc))
-    except (ModelUnavailable, IndexError_, ProvisioningError, CorpusError, OSError, TimeoutError) as exc:
-        yield f"⚠️ {escape(str(exc))}"
-
-
-def build_app(assistant: Any, settings: Settings):  # noqa: ANN201 - gradio type is a heavy import
-    """The Gradio Blocks app."""
-    import gradio as gr
-
-    def chat(question: str, messages: list[dict[str, Any]]) -> Iterator[str]:
-        yield from respond(assistant, question, messages)
-
-    with gr.Blocks(title="Scenario Assistant") as demo:
-        gr.Markdown("## Veerkracht in een veranderende arbeidsmarkt — Toekomstscenario's\n"
-                    "Vraag het rapport iets, in het Nederlands of Engels. Elke bewering heeft een bron.")
-        gr.ChatInterface(chat, examples=EXAMPLES, cache_examples=False)
+    with gr.Blocks(title="Scenario Assistant", analytics_enabled=False, fill_width=True) as demo:
+        page = build_page(gr, assistant.report)
+        _wire_answers(gr, page, assistant, settings)
+        _wire_navigation(gr, demo, page, assistant.report)
+        _wire_feedback(gr, page, FeedbackStore(settings.resolved_feedback_path))
     demo.queue(default_concurrency_limit=settings.ui_concurrency)
     return demo
 
 
+def _wire_answers(gr: Any, page: Any, assistant: Any, settings: Settings) -> None:
+    """Questions from the box, the examples and the comparison button stream into the chat."""
+    from assistant.ui_chat import run_turn
+    from assistant.ui_format import chat_messages, conversation_markdown, sources_panel
+    from assistant.ui_i18n import comparison_question
+    from assistant.ui_scenarios import axes_figure, scope_line
+    from assistant.ui_state import ALL
+
+    report = assistant.report
+
+    def respond(asked: str, past: tuple, scope: str, lang: UiLanguage, folder: str | None) -> Iterator[tuple]:
+        keep = gr.update()
+        view = None
+        for step, view in enumerate(run_turn(assistant, past, asked or "", scope, lang)):
+            if not view.done:  # the question box is cleared once, so that typing ahead is kept
+                pending = chat_messages(view.exchanges, lang, view.pending)
+                yield pending, keep, view.exchanges, "" if step == 0 else keep, keep, keep, ""
+        if view is None:  # pragma: no cover - run_turn always yields
+            return
+        stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+        folder, path = write_export(conversation_markdown(view.exchanges, lang, report.title, stamp), folder, lang)
+        export = gr.update(value=path, interactive=True)
+        yield (
+            chat_messages(view.exchanges, lang),
+            sources_panel(view.exchanges, lang),
+            view.exchanges,
+            keep,
+            export,
+            folder,
+            "",
+        )
+
+    answer = {
+        "fn": respond,
+        "outputs": [
+            page.chatbot,
+            page.sources,
+            page.exchanges,
+            page.question,
+            page.download,
+            page.export_folder,
+            page.feedback_status,
+        ],
+        "concurrency_id": "answer",
+        "concurrency_limit": settings.ui_concurrency,
+        "show_progress": "hidden",
+    }
+    context = [page.exchanges, page.scope, page.language, page.export_folder]
+    page.question.submit(inputs=[page.question, *context], **answer)
+    page.send.click(inputs=[page.question, *context], **answer)
+    for button in page.examples:
+        button.click(inputs=[button, *context], **answer)
+
+    def compare_in_chat(dimension: str, lang: UiLanguage) -> tuple:
+        """Back to the chat, about all scenarios, with the comparison question ready."""
+        return (
+            gr.Tabs(selected="chat"),
+            ALL,
+            axes_figure(report, ALL, lang),
+            scope_line(report, ALL, lang),
+            comparison_question(dimension, lang),
+        )
+
+    page.ask_compare.click(
+        compare_in_chat,
+        [page.dimension, page.language],
+        [page.tabs, page.scope, page.figure, page.scope_line, page.pending_question],
+        **QUICK,
+    ).then(inputs=[page.pending_question, *context], **answer)
+
+
+def _wire_navigation(gr: Any, demo: Any, page: Any, report: Any) -> None:
+    """Scenario scope from the figure, the comparison's dimension, the interface language (browser's first)."""
+    from assistant.ui_i18n import comparison_question, language_from_header
+    from assistant.ui_layout import texts
+    from assistant.ui_scenarios import axes_figure, comparison_view, scope_line
+    from assistant.ui_state import normalize_scope
+
+    def choose_scope(lang: UiLanguage, evt: gr.EventData) -> tuple:
+        chosen = normalize_scope((getattr(evt, "_data", None) or {}).get("scope"))
+        return chosen, axes_figure(report, chosen, lang), scope_line(report, chosen, lang)
+
+    page.figure.click(choose_scope, [page.language], [page.scope, page.figure, page.scope_line], **QUICK)
+
+    def show_dimension(dimension: str, lang: UiLanguage) -> tuple:
+        ask = text("ask_compare", lang, question=comparison_question(dimension, lang))
+        return comparison_view(report, dimension, lang), gr.update(value=ask)
+
+    page.dimension.change(show_dimension, [page.dimension, page.language], [page.comparison, page.ask_compare], **QUICK)
+
+    def relabel(lang: UiLanguage, past: tuple, scope: str, dimension: str) -> list:
+        return texts(gr, report, lang, past, scope, dimension)
+
+    page.language.change(relabel, [page.language, page.exchanges, page.scope, page.dimension], page.labelled(), **QUICK)
+
+    def browser_language(request: gr.Request) -> str:
+        headers = getattr(request, "headers", None) or {}
+        return language_from_header(headers.get("accept-language"))
+
+    demo.load(browser_language, None, [page.language], **QUICK)
+
+
+def _wire_feedback(gr: Any, page: Any, store: Any) -> None:
+    """Thumbs on an answer (with the optional comment) go to the feedback store; a fresh conversation."""
+    from assistant.ui_format import sources_panel
+    from assistant.ui_state import exchange_at_message, feedback_record
+
+    def on_like(past: tuple, comment: str, lang: UiLanguage, evt: gr.LikeData) -> tuple:
+        found = exchange_at_message(past, evt.index)
+        if found is None or found[1].answer is None:
+            return text("feedback_nothing", lang), gr.update()
+        turn, exchange = found
+        record = feedback_record(exchange, evt.liked, comment or "")
+        if record is None:
+            return text("feedback_cleared", lang), gr.update()
+        store.append(**record)
+        verdict = text(f"verdict_{record['verdict']}", lang)
+        return text("feedback_saved", lang, verdict=verdict, turn=turn), ""
+
+    page.chatbot.like(
+        on_like, [page.exchanges, page.comment, page.language], [page.feedback_status, page.comment], **QUICK
+    )
+
+    def clear(lang: UiLanguage) -> tuple:
+        return [], sources_panel((), lang), (), gr.update(value=None, interactive=False), ""
+
+    gr.on(
+        [page.chatbot.clear, page.new_chat.click],
+        clear,
+        [page.language],
+        [page.chatbot, page.sources, page.exchanges, page.download, page.feedback_status],
+        **QUICK,
+    )
+
+
+def theme() -> Any:
+    """A calm theme with system fonts only (no web-font downloads)."""
+    gr = _gradio()
+    system = ["ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "sans-serif"]
+    mono = ["ui-monospace", "SFMono-Regular", "Menlo", "monospace"]
+    return gr.themes.Soft(primary_hue="blue", neutral_hue="slate", font=system, font_mono=mono)
+
+
+def launch(demo: Any, settings: Settings, *, block: bool = True) -> Any:
+    """Serve with safe defaults: the configured host (127.0.0.1 unless told), no share link, optional login."""
+    from assistant.ui_assets import CSS
+    from assistant.ui_state import parse_users
+
+    return demo.launch(
+        server_name=settings.ui_host,
+        server_port=settings.ui_port,
+        share=False,
+        auth=parse_users(settings.ui_users),
+        show_error=False,
+        prevent_thread_lock=not block,
+        quiet=not block,
+        footer_links=[],
+        ssr_mode=False,
+        mcp_server=False,
+        enable_monitoring=False,
+        theme=theme(),
+        css=CSS,
+    )
+
+
 def serve(settings: Settings) -> None:
     """Load the models once, then serve the UI on the configured host and port."""
-    import os
+    import sys
 
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from assistant.service import Assistant
+    from assistant.ui_state import is_loopback, parse_users
 
+    try:
+        users = parse_users(settings.ui_users)  # a bad login setting fails before the models load
+    except ValueError as exc:
+        raise SystemExit(f"error: {exc}") from exc
+    if not users and not is_loopback(settings.ui_host):
+        print(f"warning: serving on {settings.ui_host} without a login (set ASSISTANT_UI_USERS)", file=sys.stderr)
+    _gradio()
     assistant = Assistant(settings)
     assistant.warm_up()
-    demo = build_app(assistant, settings)
-    auth = None
-    if settings.ui_users:
-        auth = [tuple(pair.split(":", 1)) for pair in settings.ui_users.split(",") if ":" in pair]
-    demo.launch(server_name=settings.ui_host, server_port=settings.ui_port, share=False, auth=auth,
-                show_error=False)
+    launch(build_app(assistant, settings), settings)

@@ -1,0 +1,33 @@
+"""Word analysis shared by lexical search and citation checks: Dutch stems without stopwords."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+_WORD = re.compile(r"\w\w+", re.UNICODE)
+_local = threading.local()
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+    return frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN)
+
+
+def _stemmer():
+    # Snowball stemmer objects keep state between calls: one per thread, or UI sessions corrupt each other.
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("dutch")
+    return stemmer
+
+
+def stems(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
+    """Stemmed content words of a text, in order (lowercased, stopwords removed)."""
+    stop = stopwords() | extra_stop
+    return _stemmer().stemWords([w for w in _WORD.findall(text.lower()) if w not in stop])
