@@ -25,6 +25,7 @@ from assistant.evals.metrics import (
     summarise_answers,
     summarise_retrieval,
 )
+from assistant.llm import ModelUnavailable
 from assistant.service import Assistant, InputError, carry_over
 
 REPORTS_DIR = REPO_ROOT / "evals" / "reports"
@@ -71,6 +72,12 @@ def run_answers(assistant: Assistant, cases: Sequence[EvalCase], progress: Progr
             answer = assistant.ask(case.question, case.history)
         except InputError as exc:
             results.append(CaseResult(case.id, case.language, case.type, failures=(f"input error: {exc}",)))
+            continue
+        except ModelUnavailable as exc:
+            # One slow or failed model call must not end the run: it is a failure of this case.
+            results.append(CaseResult(case.id, case.language, case.type, refused=True, language_ok=False,
+                                      facts_total=len(case.key_facts) if case.answerable else 0,
+                                      failures=(f"model error: {exc}",)))
             continue
         failures: list[str] = []
         valid = citations_valid(answer)
@@ -194,8 +201,15 @@ def run_cli(settings: Settings, *, suite: str, cases_path: Path | None, limit: i
     baseline = load_baseline()
     with RichProgress(console=console, transient=True) as bar:
         task = bar.add_task(f"eval {suite}", total=len(cases) * runs_per_case)
-        run = evaluate(assistant, suite, cases, backend=settings.llm_backend, baseline=baseline,
-                       progress=lambda cid: bar.update(task, advance=1, description=cid))
+
+        def advance(case_id: str) -> None:
+            bar.update(task, advance=1, description=case_id)
+            if not console.is_terminal:  # a log file gets a line now and then instead of a bar
+                done = int(bar.tasks[0].completed)
+                if done % 10 == 0:
+                    console.print(f"{done}/{len(cases) * runs_per_case} {case_id}")
+
+        run = evaluate(assistant, suite, cases, backend=settings.llm_backend, baseline=baseline, progress=advance)
     json_path, md_path = write_reports(run, baseline)
 
     table = Table(title=f"eval {suite} ({settings.llm_backend}, {len(cases)} cases, {run.seconds:.0f} s)")
