@@ -150,6 +150,7 @@ class Assistant:
         """Load every model now, so the first user does not wait for it."""
         _ = self.retriever
         self.embedder.embed_query("warm-up")
+        detect("warm-up")
         load = getattr(self.chat_model, "load", None)
         if callable(load):
             load()

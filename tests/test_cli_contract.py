@@ -45,8 +45,8 @@ def test_ask_json_prints_one_object(env: dict[str, str]) -> None:
 
 
 def test_ask_stdin_batch_keeps_order_and_reports_bad_lines(env: dict[str, str]) -> None:
-    stdin = "Wat betekent scenario D voor zzp'ers?\n".encode() + b"\xff\xfe\x00\n" + \
-        "What does scenario B mean for vulnerable workers?\n".encode()
+    stdin = b"Wat betekent scenario D voor zzp'ers?\n" + b"\xff\xfe\x00\n" + \
+        b"What does scenario B mean for vulnerable workers?\n"
     out = _run(["ask", "-", "--json"], env, stdin)
     objects = [json.loads(line) for line in out.stdout.decode().splitlines()]
     assert len(objects) == 3

@@ -21,7 +21,7 @@ class RandomRetriever:
         self.chunks = chunks
         self.rng = random.Random(seed)
 
-    def search(self, query: str, k: int = 6, scenarios=None) -> SearchResult:  # noqa: ANN001
+    def search(self, query: str, k: int = 6, scenarios=None) -> SearchResult:
         picked = self.rng.sample(self.chunks, k)
         return SearchResult(query, Route((), False), tuple(Hit(c, 1.0, 0.5) for c in picked), 0.5)
 
@@ -35,7 +35,7 @@ def test_gate_flags_a_worse_metric_and_names_it() -> None:
 
 
 @pytest.mark.slow
-def test_retrieval_suite_holds_the_baseline_and_a_broken_retriever_fails_it(real_assistant) -> None:  # noqa: ANN001
+def test_retrieval_suite_holds_the_baseline_and_a_broken_retriever_fails_it(real_assistant) -> None:
     baseline = load_baseline()
     assert "retrieval.hit@5" in baseline, "no committed retrieval baseline"
     cases = load_cases()
@@ -52,7 +52,7 @@ def test_retrieval_suite_holds_the_baseline_and_a_broken_retriever_fails_it(real
 
 
 @pytest.mark.answers
-def test_answer_suite_holds_the_baseline(real_assistant) -> None:  # noqa: ANN001
+def test_answer_suite_holds_the_baseline(real_assistant) -> None:
     baseline = load_baseline()
     assert "answers.fact_coverage" in baseline, "no committed answer baseline"
     run = evaluate(real_assistant, "answers", load_cases(), backend="llamacpp", baseline=baseline)

@@ -38,7 +38,7 @@ QUESTIONS: list[tuple[str, set[str]]] = [
 
 
 @pytest.mark.slow
-def test_answering_passage_in_top5_for_18_of_20(real_assistant) -> None:  # noqa: ANN001
+def test_answering_passage_in_top5_for_18_of_20(real_assistant) -> None:
     misses = []
     for question, sections in QUESTIONS:
         hits = real_assistant.search(question, 5).hits
