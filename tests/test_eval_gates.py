@@ -56,5 +56,5 @@ def test_answer_suite_holds_the_baseline(real_assistant) -> None:
     baseline = load_baseline()
     assert "answers.fact_coverage" in baseline, "no committed answer baseline"
     run = evaluate(real_assistant, "answers", load_cases(), backend="llamacpp", baseline=baseline)
-    json_path, md_path = write_reports(run, baseline)
+    _, md_path = write_reports(run, baseline)
     assert not run.regressions, f"see {md_path}\n" + "\n".join(map(str, run.regressions))
