@@ -112,7 +112,7 @@ def search(
 
     started = time.perf_counter()
     try:
-        result = _assistant().search(query, k)
+        result = _assistant().search(_text(query), k)
     except InputError as exc:
         _fail(str(exc), EXIT_USAGE)
     except _user_errors() as exc:
@@ -179,37 +179,59 @@ def ask(
         return answer.to_json()
 
     if question != "-":
+        question = _text(question)
         try:
             data = one(question)
         except InputError as exc:
-            _fail(str(exc), EXIT_USAGE)
+            _fail_json(question, str(exc), EXIT_USAGE, as_json)
         except _user_errors() as exc:
-            _fail(str(exc))
+            _fail_json(question, str(exc), EXIT_UNAVAILABLE, as_json)
         if as_json:
             typer.echo(json.dumps(data, ensure_ascii=False))
         return
-    failures = 0
+    # Batch: every non-empty input line yields exactly one JSON object, in order, with its line number; a failing
+    # line gets an "error" (and its exit "code") and the batch goes on.
+    answered, codes = 0, []
     stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
-    for raw in stdin:
-        line = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-        line = line.rstrip("\r\n")
-        if not line.strip():
+    for number, raw in enumerate(stdin, 1):
+        line = _text(raw).rstrip("\r\n")
+        if not line:
             continue
         try:
-            data = one(line)
+            data = {"line": number, **one(line)}
+            answered += 1
         except InputError as exc:
-            failures += 1
-            data = {"question": line, "error": str(exc)}
+            codes.append(EXIT_USAGE)
+            data = {"line": number, "question": line, "error": str(exc), "code": EXIT_USAGE}
         except _user_errors() as exc:
-            failures += 1
-            data = {"question": line, "error": str(exc)}
+            codes.append(EXIT_UNAVAILABLE)
+            data = {"line": number, "question": line, "error": str(exc), "code": EXIT_UNAVAILABLE}
+        except Exception as exc:  # one broken line must not lose the rest of the batch
+            codes.append(1)
+            data = {"line": number, "question": line, "error": f"unexpected error ({type(exc).__name__}: {exc})",
+                    "code": 1}
         if as_json:
             sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
             sys.stdout.flush()
         elif "error" in data:
-            typer.secho(f"error: {data['error']}", fg=typer.colors.RED, err=True)
-    if failures:
+            typer.secho(f"error (line {number}): {data['error']}", fg=typer.colors.RED, err=True)
+    if codes and not answered and set(codes) == {EXIT_UNAVAILABLE}:
+        raise typer.Exit(EXIT_UNAVAILABLE)  # nothing could be answered: the model or index is down
+    if codes:
         raise typer.Exit(1)
+
+
+def _text(value: str | bytes) -> str:
+    """Valid Unicode from stdin bytes or argv (invalid UTF-8 arrives as lone surrogates): bad bytes become U+FFFD."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value.encode("utf-8", errors="surrogateescape").decode("utf-8", errors="replace")
+
+
+def _fail_json(question: str, message: str, code: int, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps({"question": question, "error": message, "code": code}, ensure_ascii=False))
+    _fail(message, code)
 
 
 @app.command()
@@ -236,7 +258,7 @@ def eval_command(
     suite: Annotated[str, typer.Option(help="retrieval | answers | all")] = "all",
     backend: Annotated[str | None, typer.Option(help="Chat backend: llamacpp | openai | fake.")] = None,
     cases: Annotated[Path | None, typer.Option(help="Cases file (YAML).")] = None,
-    limit: Annotated[int | None, typer.Option(help="Only the first N cases (smoke runs).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only N cases, spread over the set (quick runs).")] = None,
     update_baseline: Annotated[bool, typer.Option(help="Write these figures as the new baseline.")] = False,
 ) -> None:
     """Run the eval set, write reports under evals/reports/, and gate on evals/baseline.json."""

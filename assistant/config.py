@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     n_threads: int = Field(default=2, description="llama.cpp CPU threads.")
     max_answer_tokens: int = Field(default=220, description="Maximum tokens generated per answer.")
     temperature: float = Field(default=0.0, description="Sampling temperature (0 = deterministic).")
-    request_timeout: float = Field(default=120.0, description="Seconds before a model request is abandoned.")
+    request_timeout: float = Field(default=120.0, description="Seconds a model request may go without progress (first token, then between tokens).")
     max_retries: int = Field(default=1, description="Retries for a failed model-server request.")
 
     # Retrieval and answering

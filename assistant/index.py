@@ -9,9 +9,14 @@ replace their old versions instead of accumulating beside them.
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -20,6 +25,7 @@ from assistant.config import Settings
 from assistant.schema import Chunk
 
 BATCH = 32
+logger = logging.getLogger(__name__)
 
 
 class IndexError_(RuntimeError):
@@ -62,11 +68,14 @@ def _metadata(chunk: Chunk) -> dict[str, Any]:
 
 
 def make_client(settings: Settings):
-    """A chromadb client per the settings: HttpClient when ASSISTANT_CHROMA_URL is set, else embedded."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+    """A chromadb client per the settings: HttpClient when ASSISTANT_CHROMA_URL is set, else embedded.
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    An embedded folder that cannot be opened or read (corrupt, or written by an incompatible chromadb) is moved
+    aside to ``<dir>.corrupt-<timestamp>`` and a fresh one is started: the index is derived data, and the next
+    ingest (run on demand by the Assistant) rebuilds it from the corpus.
+    """
+    import chromadb
+
     if settings.chroma_url:
         from urllib.parse import urlparse
 
@@ -76,16 +85,127 @@ def make_client(settings: Settings):
                 host=url.hostname or "127.0.0.1",
                 port=url.port or 8000,
                 ssl=url.scheme == "https",
-                settings=chroma_settings,
+                settings=_chroma_settings(),
             )
         except Exception as exc:  # chromadb raises several types for a server that is down
-            raise IndexError_(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}") from exc
+            raise IndexError_(f"cannot reach the Chroma server at {settings.chroma_url}: {_one_line(exc)} "
+                              "(is 'chroma run' up? ASSISTANT_CHROMA_URL)") from exc
     path = settings.resolved_index_dir
-    path.mkdir(parents=True, exist_ok=True)
     try:
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except Exception as exc:  # a corrupt or incompatible folder surfaces as many exception types
-        raise IndexError_(f"cannot open the index folder {path}: {exc}") from exc
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IndexError_(f"cannot create the index folder {path}: {exc}") from exc
+    try:
+        return _open_embedded(path)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a corrupt folder surfaces as many types, Rust panics included
+        if not _looks_corrupt(exc) or _in_use(path):
+            raise IndexError_(f"cannot open the index folder {path}: {_one_line(exc)}") from exc
+        aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+        try:
+            path.rename(aside)
+            path.mkdir(parents=True)
+        except OSError as move_exc:
+            raise IndexError_(f"the index folder {path} is unreadable ({_one_line(exc)}) and could not be moved "
+                              f"aside ({move_exc}): delete it and run 'assistant ingest'") from exc
+        logger.warning("the index folder %s could not be opened (%s); moved it aside to %s, the index is rebuilt "
+                       "from the corpus", path, _one_line(exc), aside)
+    try:
+        return _open_embedded(path)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        raise IndexError_(f"cannot open the index folder {path}: {_one_line(exc)}") from exc
+
+
+def _chroma_settings():
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def _open_embedded(path: Path):
+    """A PersistentClient on the folder, proven readable; a failed attempt leaves nothing cached behind."""
+    import chromadb
+
+    try:
+        client = chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
+    except BaseException:
+        _forget_system(path)
+        raise
+    try:
+        client.list_collections()  # a folder can open and still be unreadable
+    except BaseException:
+        client.close()
+        _forget_system(path)
+        raise
+    return client
+
+
+def _forget_system(path: Path) -> None:
+    """Drop chromadb's cached System for this folder when no client holds it.
+
+    Workaround, chromadb 1.5.9: a System whose start failed stays cached under the folder's path, so every later
+    PersistentClient for that path gets the broken one ('RustBindingsAPI' object has no attribute 'bindings').
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = getattr(SharedSystemClient, "_identifier_to_system", {})
+    refcounts = getattr(SharedSystemClient, "_identifier_to_refcount", {})
+    if refcounts.get(str(path), 0) <= 0:
+        systems.pop(str(path), None)
+
+
+def _in_use(path: Path) -> bool:
+    """Another client in this process holds the folder open: never move it away under it."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    return getattr(SharedSystemClient, "_identifier_to_refcount", {}).get(str(path), 0) > 0
+
+
+def _looks_corrupt(exc: BaseException) -> bool:
+    """Damage or an incompatible format, not a transient condition (locked, busy, no permission)."""
+    import sqlite3
+
+    from chromadb.errors import ChromaError
+
+    text = str(exc).lower()
+    if any(word in text for word in ("locked", "busy", "permission", "readonly", "read-only", "no space")):
+        return False
+    return isinstance(exc, ChromaError | sqlite3.DatabaseError) or type(exc).__name__ == "PanicException"
+
+
+@lru_cache(maxsize=1)
+def _store_errors() -> tuple[type[BaseException], ...]:
+    """What chromadb raises when the store is unreachable or refuses an operation."""
+    import httpx
+    from chromadb.errors import ChromaError
+
+    return (ChromaError, httpx.HTTPError, ConnectionError, OSError)
+
+
+def _is_not_found(exc: BaseException) -> bool:
+    from chromadb.errors import NotFoundError
+
+    return isinstance(exc, NotFoundError) or "does not exist" in str(exc).lower()
+
+
+def _one_line(value: object, limit: int = 200) -> str:
+    text = " ".join(str(value).split()) or type(value).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe(client: Any) -> str:
+    """Where the client's data lives, for messages: the server URL or the folder."""
+    get_settings = getattr(client, "get_settings", None)
+    chroma = get_settings() if callable(get_settings) else None
+    if chroma is not None and getattr(chroma, "chroma_server_host", None):
+        scheme = "https" if chroma.chroma_server_ssl_enabled else "http"
+        return f"the Chroma server at {scheme}://{chroma.chroma_server_host}:{chroma.chroma_server_http_port}"
+    if chroma is not None and getattr(chroma, "persist_directory", None):
+        return f"the index folder {chroma.persist_directory}"
+    return "the vector store"
 
 
 class VectorIndex:
@@ -104,13 +224,33 @@ class VectorIndex:
         fp = hashlib.sha1(self.fingerprint.encode()).hexdigest()[:8]
         return f"{self.prefix}-{fp}"
 
+    @contextmanager
+    def _store(self, action: str) -> Iterator[None]:
+        """Store failures become IndexError_ with a readable message (where, what, what to do)."""
+        try:
+            yield
+        except IndexError_:
+            raise
+        except _store_errors() as exc:
+            if _is_not_found(exc):
+                self._collection = None  # e.g. another process's ingest replaced the collection
+            where = describe(self.client)
+            hint = ("is the server running? (ASSISTANT_CHROMA_URL)" if "server" in where
+                    else "run 'assistant ingest' to rebuild it")
+            raise IndexError_(f"{action}: {where} failed ({_one_line(exc)}); {hint}") from exc
+
     def _complete_collections(self) -> list[Any]:
         found = []
         for item in self.client.list_collections():
             name = item if isinstance(item, str) else item.name
             if not name.startswith(self._family + "-"):
                 continue
-            collection = self.client.get_collection(name)
+            try:
+                collection = self.client.get_collection(name)
+            except _store_errors() as exc:
+                if _is_not_found(exc):
+                    continue  # dropped by another process's ingest between the listing and now
+                raise
             meta = collection.metadata or {}
             if meta.get("complete"):
                 found.append(collection)
@@ -127,7 +267,8 @@ class VectorIndex:
     def current(self) -> Any | None:
         """The newest complete collection, or None when nothing was ingested yet."""
         if self._collection is None:
-            complete = self._complete_collections()
+            with self._store("opening the index"):
+                complete = self._complete_collections()
             self._collection = complete[0] if complete else None
         return self._collection
 
@@ -137,6 +278,10 @@ class VectorIndex:
 
     def sync(self, chunks: Sequence[Chunk], progress: Callable[[int, int], None] | None = None) -> IngestReport:
         """Make the served collection hold exactly these chunks, embedding only what is new."""
+        with self._store("building the index"):
+            return self._sync(chunks, progress)
+
+    def _sync(self, chunks: Sequence[Chunk], progress: Callable[[int, int], None] | None) -> IngestReport:
         started = time.perf_counter()
         digest = content_digest(chunks)
         previous = self.current()
@@ -184,14 +329,28 @@ class VectorIndex:
         # Only after the switch: drop superseded and half-built collections.
         for old in self._all_family_names():
             if old != name:
-                self.client.delete_collection(old)
+                try:
+                    self.client.delete_collection(old)
+                except _store_errors() as exc:
+                    if not _is_not_found(exc):  # another process may have dropped it already
+                        raise
         return IngestReport(name, len(chunks), len(fresh), len(copied), time.perf_counter() - started, rebuilt=True)
 
     def query(self, vector: list[float], n: int) -> list[tuple[str, float]]:
         """Chunk ids with cosine similarity, best first."""
+        held = self._collection
+        try:
+            return self._query(vector, n)
+        except IndexError_:
+            if held is None or self._collection is not None:
+                raise
+            return self._query(vector, n)  # our collection was replaced meanwhile: once more, on the newest
+
+    def _query(self, vector: list[float], n: int) -> list[tuple[str, float]]:
         collection = self.current()
         if collection is None:
             raise IndexError_("the index is empty: run 'assistant ingest' first")
-        count = collection.count()
-        result = collection.query(query_embeddings=[vector], n_results=min(n, count), include=["distances"])
+        with self._store("searching the index"):
+            count = collection.count()
+            result = collection.query(query_embeddings=[vector], n_results=min(n, count), include=["distances"])
         return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)]

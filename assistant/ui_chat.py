@@ -41,11 +41,14 @@ def describe_error(exc: BaseException, language: UiLanguage) -> str:
 
     if isinstance(exc, InputError):
         return str(exc)
+    # Our own typed errors carry a readable message (ModelTimeout included): show it, before any guessing.
+    if isinstance(exc, _user_error_types()):
+        return text("unavailable", language, detail=str(exc) or type(exc).__name__)
     names = {cls.__name__ for cls in type(exc).__mro__}
     # openai.APIConnectionError, httpx.ConnectError, …: the model server is down or unreachable.
     if any("Connect" in n or "Timeout" in n for n in names) or isinstance(exc, (ConnectionError, TimeoutError)):
         return text("server_down", language, kind=type(exc).__name__)
-    if isinstance(exc, (*_user_error_types(), OSError)):
+    if isinstance(exc, OSError):
         return text("unavailable", language, detail=str(exc) or type(exc).__name__)
     return text("error", language, kind=type(exc).__name__)
 
