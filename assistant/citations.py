@@ -128,12 +128,55 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     return Alignment(tuple(kept), citations, tuple(dropped))
 
 
+def select_quotes(question: str, passages: Sequence[Chunk], embedder: Embeddings, *, per_passage: bool = False,
+                  k: int = 2, limit: int = 24) -> list[tuple[int, str]]:
+    """The report's own sentences that best answer the question: (passage index, sentence).
+
+    Quotation-first: a small model paraphrases loosely, so the answer also shows the verbatim sentences that
+    matter, which are correct by construction. `per_passage` takes the best sentence of every passage
+    (comparisons: one per scenario).
+    """
+    candidates = [(pi, s) for pi, p in enumerate(passages) for s in split_sentences(p.text)
+                  if len(content_tokens(s)) >= 3][:limit]
+    if not candidates:
+        return []
+    vectors = embedder.embed_documents([s for _, s in candidates])
+    query = embedder.embed_query(question)
+    # Earlier passages ranked higher in retrieval: a slight preference breaks near-ties.
+    scored = sorted(((cosine(query, v) - 0.01 * pi, pi, s) for (pi, s), v in zip(candidates, vectors, strict=True)),
+                    reverse=True)
+    if per_passage:
+        best: dict[int, str] = {}
+        for _, pi, sentence in scored:
+            best.setdefault(pi, sentence)
+        return sorted(best.items())
+    return [(pi, sentence) for _, pi, sentence in scored[:k]]
+
+
+def add_quotes(alignment: Alignment, passages: Sequence[Chunk], quotes: Sequence[tuple[int, str]]) -> Alignment:
+    """Append verbatim quotes as cited sentences, reusing a passage's number when it is already cited."""
+    number_of = {c.chunk.id: c.n for c in alignment.citations}
+    citations = list(alignment.citations)
+    said = {s.text.strip("“”.") for s in alignment.sentences}
+    sentences = list(alignment.sentences)
+    for pi, text in quotes:
+        if text.strip("“”.") in said:
+            continue
+        chunk = passages[pi]
+        if chunk.id not in number_of:
+            number_of[chunk.id] = len(citations) + 1
+            citations.append(Citation(n=number_of[chunk.id], chunk=chunk, quote=text, support=1.0))
+        sentences.append(Sentence(text, (number_of[chunk.id],), quote=True))
+        said.add(text.strip("“”."))
+    return Alignment(tuple(sentences), tuple(citations), alignment.dropped)
+
+
 def render_answer(sentences: Sequence[Sentence]) -> str:
     """Sentences joined with their markers: 'Text [1]. More [2].'"""
     out = []
     for s in sentences:
         marks = "".join(f"[{n}]" for n in s.markers)
-        text = s.text
+        text = f"“{s.text.rstrip('.')}”." if s.quote else s.text
         if text and text[-1] in ".!?":
             out.append(f"{text[:-1]} {marks}{text[-1]}")
         else:

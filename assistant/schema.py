@@ -87,6 +87,7 @@ class Sentence:
 
     text: str
     markers: tuple[int, ...]
+    quote: bool = False  # a verbatim sentence of the report, not the model's words
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from assistant.chain import (
     build_condense_chain,
     context_passages,
 )
-from assistant.citations import align, render_answer
+from assistant.citations import add_quotes, align, render_answer, select_quotes
 from assistant.config import Settings
 from assistant.corpus import Report, chunk_report, load_report
 from assistant.glossary import add_glosses
@@ -51,6 +51,11 @@ _FIGURE = re.compile(
     r"\d|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|vijftien|twintig|"
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\b",
     re.IGNORECASE,
+)
+# "Wat zegt het CPB-rapport ...": a question about another organisation's publication.
+_OTHER_SOURCE = re.compile(
+    r"\b([A-Z][A-Za-z]{1,5})[- ]?(?:rapport|report|studie|study|onderzoek|research|nota|advies|verkenning)\b|"
+    r"\b(?:rapport|report|study|studie|onderzoek|research)\s+(?:van|of|by|from)\s+(?:het\s+|de\s+|the\s+)?([A-Z]{2,6})\b"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 
@@ -138,8 +143,8 @@ class Assistant:
 
     @cached_property
     def retriever(self) -> Retriever:
-        if self.index.current() is None:
-            self.ingest()
+        if not self.index.is_current(self.chunks):
+            self.ingest()  # nothing ingested yet, or the corpus changed since: bring the index up to date
         return Retriever(self.chunks, self.index, self.embedder)
 
     def ingest(self, progress: Any = None) -> IngestReport:
@@ -187,7 +192,7 @@ class Assistant:
         if _INJECTION.search(question):
             yield Final(self._refusal(question, language, question, "injection", started, notice=notice))
             return
-        if _UNKNOWN_SCENARIO.search(question):
+        if _UNKNOWN_SCENARIO.search(question) or self._asks_other_source(question):
             yield Final(self._refusal(question, language, question, "refusal", started, notice=notice))
             return
 
@@ -210,34 +215,37 @@ class Assistant:
         yield Status("generating")
         draft, first_token_s = "", None
         for piece in build_answer_chain(self.chat_model).stream(data):
+            if not piece:
+                continue  # OpenAI-compatible servers send empty deltas
             if first_token_s is None:
                 first_token_s = time.perf_counter() - started
             draft += piece
             yield Token(piece)
         prompt_tokens = self._count_prompt_tokens(data)
 
-        if draft.strip() and detect(draft, default=language).language != language and not _refused(draft):
+        if draft.strip() and not _refused(draft) and detect(draft, default=language).language != language:
             # The small model sometimes answers Dutch passages in Dutch; ask once more, insisting on the language.
             yield Status("generating", "language")
             draft = build_answer_chain(self.chat_model).invoke(replace(data, insist_language=True))
 
         yield Status("verifying")
         timings = Timings(retrieval_s, first_token_s, 0.0)
-        if _refused(draft):
-            yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice, timings))
-            return
-        alignment = align(draft, context, self.embedder, semantic=language == "en")
-        if not alignment.sentences:
-            yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice, timings,
-                                      dropped=alignment.dropped))
-            return
+        # The model's own "not in the report" is not trusted either way: the small model says it far too often,
+        # so its draft is simply empty then, and the verified quotes from the passages carry the answer.
+        alignment = align("" if _refused(draft) else draft, context, self.embedder, semantic=language == "en")
+        quotes = select_quotes(standalone, context, self.embedder, per_passage=result.route.comparison,
+                               k=1 if alignment.sentences else 2)
+        alignment = add_quotes(alignment, context, quotes)
         sentences = alignment.sentences
-        if _ASKS_FIGURE.search(standalone) and not any(_FIGURE.search(x.text) for x in sentences):
-            # Asked for a number, but nothing verified states one: the report does not give it.
+        if not sentences or (_ASKS_FIGURE.search(standalone) and not any(_FIGURE.search(x.text) for x in sentences)):
+            # Nothing verifiable, or asked for a figure that no verified sentence states: not in the report.
             yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice, timings,
                                       dropped=alignment.dropped))
             return
-        text = _structure_comparison(sentences, alignment.citations) if result.route.comparison else render_answer(sentences)
+        if result.route.comparison:
+            text = _structure_comparison(sentences, alignment.citations)
+        else:
+            text = _render_with_quotes(sentences, language)
         if language == "en":
             text = add_glosses(text)
         yield Final(Answer(
@@ -246,7 +254,19 @@ class Assistant:
             notice=notice, timings=replace(timings, total_s=time.perf_counter() - started), prompt_tokens=prompt_tokens,
         ))
 
-    # --- helpers ------------------------------------------------------------------------------
+    # --- helpers ---
+    @cached_property
+    def _acronyms(self) -> frozenset[str]:
+        return frozenset(re.findall(r"\b[A-Z][A-Za-z]{1,5}\b", " ".join(s.text for s in self.report.sections)))
+
+    def _asks_other_source(self, question: str) -> bool:
+        """The question is about a publication of an organisation this report does not draw on."""
+        for match in _OTHER_SOURCE.finditer(question):
+            name = match.group(1) or match.group(2)
+            if name and name.isupper() and name not in self._acronyms:
+                return True
+        return False
+
     def _context(self, result: SearchResult) -> list[Chunk]:
         """The passages the model reads: few and relevant (prompt tokens cost ~13 ms each on 2 cores)."""
         if not result.route.comparison:
@@ -302,6 +322,17 @@ def carry_over(question: str, history: Sequence[Turn], language: Language) -> st
         joiner = " en " if language == "nl" else " and "
         return f"{strip_scenarios(previous)} (scenario {joiner.join(named)}) {question}"
     return f"{previous} {question}"
+
+
+def _render_with_quotes(sentences: Sequence[Sentence], language: Language) -> str:
+    """The model's verified sentences, then the report's own words under a label."""
+    own = [s for s in sentences if not s.quote]
+    quoted = [s for s in sentences if s.quote]
+    parts = [render_answer(own)] if own else []
+    if quoted:
+        label = message("quote_label", language)
+        parts.append(f"{label} {render_answer(quoted)}")
+    return "\n\n".join(parts)
 
 
 def _refused(text: str) -> bool:

@@ -31,19 +31,34 @@ def test_stream_reports_progress_then_tokens_then_the_answer(shared_fake_assista
     assert Token in kinds and kinds.index(Token) < len(kinds) - 1
 
 
-def test_model_refusal_becomes_a_refusal_in_the_users_language(shared_fake_assistant: Assistant) -> None:
+def test_model_refusal_is_not_trusted_the_reports_words_answer(shared_fake_assistant: Assistant) -> None:
+    # A small model says "not in the report" far too often; verified quotes from the passages answer instead.
     assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder,
-                          chat_model=FakeChatModel(script=["NOT_IN_REPORT"]))
-    answer = assistant.ask("What will the minimum wage be in 2030?")
-    assert answer.refused and answer.citations == () and answer.language == "en"
-    assert "does not cover" in answer.answer
+                          chat_model=FakeChatModel(script=["NIET_IN_RAPPORT"]))
+    answer = assistant.ask("Wat betekent scenario D voor zzp'ers?")
+    assert not answer.refused and answer.citations
+    assert all(s.quote for s in answer.sentences)
+    assert answer.answer.startswith("Uit het rapport:")
+    for sentence in answer.sentences:
+        cited = next(c for c in answer.citations if c.n == sentence.markers[0])
+        assert sentence.text in cited.chunk.text
+
+
+def test_figure_question_without_a_figure_in_the_report_is_refused(shared_fake_assistant: Assistant) -> None:
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder,
+                          chat_model=FakeChatModel(script=["Zelfstandigen concurreren hevig."]))
+    answer = assistant.ask("Hoeveel procent van de werkenden is zzp'er in scenario D?")
+    assert answer.refused and answer.citations == () and answer.language == "nl"
+    assert answer.answer.startswith("Dat staat niet in het rapport")
 
 
 def test_unsupported_model_claims_are_dropped(shared_fake_assistant: Assistant) -> None:
+    claim = "Het minimumloon wordt 25 euro per uur in 2031."
     assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder,
-                          chat_model=FakeChatModel(script=["Het minimumloon wordt 25 euro per uur in 2031."]))
+                          chat_model=FakeChatModel(script=[claim]))
     answer = assistant.ask("Wat betekent scenario D voor zzp'ers?")
-    assert answer.refused and answer.dropped == ("Het minimumloon wordt 25 euro per uur in 2031.",)
+    assert answer.dropped == (claim,)
+    assert "25 euro" not in answer.answer
 
 
 @pytest.mark.parametrize("attack", [

@@ -132,9 +132,8 @@ GATES: dict[str, tuple[bool, float, float]] = {
     "answers.similarity": (True, 0.03, 0.0),
     "answers.retrieval_hit@5": (True, 0.03, 0.0),
     "answers.rewrite_hit@5": (True, 0.1, 0.0),
-    # Latency varies with machine load: gate only on large slowdowns.
-    "answers.first_token_p50_s": (False, 1.0, 0.5),
-    "answers.total_p50_s": (False, 2.0, 0.5),
+    # Latency is reported here but gated by `assistant bench` on a quiet machine: on a shared CI machine it
+    # varies several-fold with load, and a gate that fails on noise protects nothing.
 }
 
 
