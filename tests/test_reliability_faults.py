@@ -186,24 +186,21 @@ def test_an_ingest_killed_midway_leaves_the_last_complete_index_in_service(
             assert _top_ids(fresh) == reference[1], marker
             fresh.index.client.close()
             row.times += 1
-        # A start with the changed corpus before any ingest completed: what does it serve?
-        early = Assistant(_settings(cache, corpus_path=corpus_v2), embedder=FakeEmbedder(), chat_model=FakeChatModel())
-        assert early.search(QUERIES[0]).hits
-        stale = not early.index.is_current(early.chunks)
-        early.index.client.close()
-        # A new ingest of the changed corpus completes and leaves exactly one collection.
+        # The next start with the changed corpus brings the index up to date before it serves (an ingest that
+        # completes), and leaves exactly one collection: the half-built ones are gone.
         v2 = Assistant(_settings(cache, corpus_path=corpus_v2), embedder=FakeEmbedder(), chat_model=FakeChatModel())
-        report = v2.ingest()
-        assert report.rebuilt and v2.index.is_current(v2.chunks)
-        names = [c.name for c in v2.index.client.list_collections()]
-        assert names == [report.collection], names
+        embedder = v2.embedder
         assert v2.search(QUERIES[0]).hits
+        assert v2.index.is_current(v2.chunks)
+        assert (v2.index.current().metadata or {})["digest"] != v1_digest
+        names = [c.name for c in v2.index.client.list_collections()]
+        assert names == [v2.index.current().name], names
+        again = v2.ingest()
+        assert not again.rebuilt
         v2.index.client.close()
         row.happened = ("after every kill the next start served the previous complete index (same results); "
-                        f"the following ingest completed ({report.embedded} chunks embedded, {report.copied} reused) "
-                        "and removed the half-built collections"
-                        + ("; note: a start with the changed corpus kept serving the old vectors until that ingest "
-                           "ran (Assistant.retriever ingests only into an empty index)" if stale else ""))
+                        f"the next start with the changed corpus completed the ingest ({embedder.embedded} chunks "
+                        "embedded, unchanged vectors reused) before serving, and removed the half-built collections")
 
 
 def test_a_model_file_with_a_wrong_checksum_is_refused_at_load_and_fetched_again(
