@@ -51,13 +51,22 @@ class _Support:
     quote: str
 
 
+def numbers(text: str) -> set[str]:
+    """Stand-alone figures in a text ("1,200", "2030", "4-daagse"), not digits inside words like CO2."""
+    return {re.sub(r"[.,](?=\d{3}\b)", "", n) for n in _NUMBER.findall(text)}
+
+
 def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[list[str]],
                   vectors: dict[str, list[float]] | None) -> _Support | None:
     tokens = content_tokens(sentence)
     if len(tokens) < 2:
         return None
+    figures = numbers(sentence)
     best: _Support | None = None
     for pi, sents in enumerate(passage_sents):
+        if not figures <= numbers(f"{passages[pi].heading} {passages[pi].text}"):
+            continue  # a figure the passage does not state is never supported, however similar the rest
+
         # Words of the passage's heading path (scenario name, topic) neither support nor count against a
         # sentence: "In de prestatiemaatschappij is X" must be supported on X by the passage text.
         claim = tokens - content_tokens(f"scenario {passages[pi].heading}") or tokens
@@ -75,6 +84,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     return best if best and best.score >= LEXICAL_MIN else None
 
 
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.,])\d+(?=-)")
 _SCENARIO_REF = re.compile(r"SCENARIO\s+([A-D])\b")
 
 

@@ -20,7 +20,7 @@ from assistant.chain import (
     build_condense_chain,
     context_passages,
 )
-from assistant.citations import add_quotes, align, render_answer, select_quotes
+from assistant.citations import add_quotes, align, numbers, render_answer, select_quotes
 from assistant.config import Settings
 from assistant.corpus import Report, chunk_report, load_report
 from assistant.glossary import add_glosses
@@ -43,12 +43,12 @@ _INJECTION = re.compile(
 _UNKNOWN_SCENARIO = re.compile(r"\bscenario(?:'s|’s|s)?\s+(?![a-dA-D]\b)([e-zE-Z])\b|\bscenario\s+[5-9]\b", re.IGNORECASE)
 # Questions that ask for a figure: answered only when the verified answer states one.
 _ASKS_FIGURE = re.compile(
-    r"\b(hoeveel|how (many|much)|percent\w*|procent\w*|percentage|bedrag|amount|euro\w*|kost(en|t)?\b|cost|"
+    r"\b(hoeveel|hoe hoog|how (many|much|high)|percent\w*|procent\w*|percentage|bedrag|amount|euro\w*|kost(en|t)?\b|cost|"
     r"probabilit\w*|kans(en)? (op|dat)|likel(y|ihood)|rate\b|cijfers?|figures?|statistic\w*)",
     re.IGNORECASE,
 )
 _FIGURE = re.compile(
-    r"\d|\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|vijftien|twintig|"
+    r"\b(twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|vijftien|twintig|"
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\b",
     re.IGNORECASE,
 )
@@ -237,7 +237,7 @@ class Assistant:
                                k=1 if alignment.sentences else 2)
         alignment = add_quotes(alignment, context, quotes)
         sentences = alignment.sentences
-        if not sentences or (_ASKS_FIGURE.search(standalone) and not any(_FIGURE.search(x.text) for x in sentences)):
+        if not sentences or (_ASKS_FIGURE.search(standalone) and not _states_a_figure(sentences, standalone)):
             # Nothing verifiable, or asked for a figure that no verified sentence states: not in the report.
             yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice, timings,
                                       dropped=alignment.dropped))
@@ -322,6 +322,16 @@ def carry_over(question: str, history: Sequence[Turn], language: Language) -> st
         joiner = " en " if language == "nl" else " and "
         return f"{strip_scenarios(previous)} (scenario {joiner.join(named)}) {question}"
     return f"{previous} {question}"
+
+
+def _states_a_figure(sentences: Sequence[Sentence], question: str) -> bool:
+    """Whether a verified sentence gives a figure other than one the question itself mentions."""
+    echoed = numbers(question) | {w.lower() for w in _FIGURE.findall(question)}
+    for sentence in sentences:
+        found = numbers(sentence.text) | {w.lower() for w in _FIGURE.findall(re.sub(r"\d", " ", sentence.text))}
+        if found - echoed:
+            return True
+    return False
 
 
 def _render_with_quotes(sentences: Sequence[Sentence], language: Language) -> str:

@@ -51,3 +51,12 @@ def test_nothing_supported_means_no_citations() -> None:
 
 def test_split_sentences_handles_bullets() -> None:
     assert split_sentences("• eerste punt\n• tweede punt. Derde zin.") == ["eerste punt", "tweede punt.", "Derde zin."]
+
+
+def test_a_figure_the_passage_does_not_state_is_never_supported() -> None:
+    passages = [_chunk("b", "B", "Een gegarandeerd minimuminkomen en versterkte vangnetten bieden stabiliteit.")]
+    invented = "Het gegarandeerd minimuminkomen bedraagt 1.200 euro en versterkte vangnetten bieden stabiliteit."
+    result = align(invented, passages, FakeEmbedder(), semantic=True)
+    assert result.sentences == () and result.dropped == (invented,)
+    stated = align("Er is een 4-daagse werkweek ingevoerd.", PASSAGES)
+    assert stated.citations[0].chunk.id == "b"

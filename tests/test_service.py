@@ -112,3 +112,11 @@ def test_other_languages_are_answered_in_english_with_a_notice(shared_fake_assis
 
 def test_fake_embedder_is_deterministic() -> None:
     assert FakeEmbedder().embed_query("werkzekerheid") == FakeEmbedder().embed_query("werkzekerheid")
+
+
+def test_a_figure_that_only_echoes_the_question_does_not_answer_it(shared_fake_assistant: Assistant) -> None:
+    # The report mentions 2025 (when the desk research started), not the minimum wage of 2025.
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder,
+                          chat_model=FakeChatModel(script=["In maart 2025 is gestart met deskresearch."]))
+    answer = assistant.ask("Hoe hoog is het wettelijk minimumloon in 2025?")
+    assert answer.refused
