@@ -241,10 +241,7 @@ class VectorIndex:
 
     def _complete_collections(self) -> list[Any]:
         found = []
-        for item in self.client.list_collections():
-            name = item if isinstance(item, str) else item.name
-            if not name.startswith(self._family + "-"):
-                continue
+        for name in self._all_family_names():
             try:
                 collection = self.client.get_collection(name)
             except _store_errors() as exc:
