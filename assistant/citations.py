@@ -9,7 +9,7 @@ no passage supports is dropped and reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
@@ -20,6 +20,9 @@ from assistant.text import stems
 
 LEXICAL_MIN = 0.5
 SEMANTIC_MIN = 0.55
+# How much better a lower-ranked passage must support a sentence to be cited instead of a higher-ranked one:
+# near-ties go to the passage retrieval trusted most, which is the likelier source.
+RANK_MARGIN = 0.1
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"(•\-0-9])|\n+")
 # Where a sentence that mixes two claims (typical in comparisons) can be cut into separately citable clauses.
@@ -57,7 +60,7 @@ def numbers(text: str) -> set[str]:
 
 
 def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[list[str]],
-                  vectors: dict[str, list[float]] | None) -> _Support | None:
+                  vectors: dict[str, list[float]] | None, margin: float = 0.0) -> _Support | None:
     tokens = content_tokens(sentence)
     if len(tokens) < 2:
         return None
@@ -79,7 +82,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             if score > quote_score:
                 quote, quote_score = ps, score
         score = max(lexical, quote_score)
-        if best is None or score > best.score:
+        if best is None or score > best.score + margin:
             best = _Support(pi, score, quote)
     return best if best and best.score >= LEXICAL_MIN else None
 
@@ -94,11 +97,12 @@ def _is_label(sentence: str, passages: Sequence[Chunk]) -> bool:
 
 
 def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = None,
-          *, semantic: bool = False) -> Alignment:
+          *, semantic: bool = False, margin: float = 0.0) -> Alignment:
     """Cite each answer sentence with the passage that supports it; drop sentences nothing supports.
 
     Scores are on the lexical scale: a share of the sentence's content words found in the passage, or the
-    embedding cosine rescaled so that SEMANTIC_MIN maps to LEXICAL_MIN.
+    embedding cosine rescaled so that SEMANTIC_MIN maps to LEXICAL_MIN. With a `margin`, a later passage
+    (ranked lower by retrieval) is cited only when it supports the sentence clearly better than an earlier one.
     """
     sentences = [_MARKER.sub("", s).strip() for s in split_sentences(answer)]
     sentences = [s for s in sentences if s]
@@ -118,11 +122,11 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     for sentence in sentences:
         if _is_label(sentence, passages):
             continue  # "Scenario A: Prestatiemaatschappij" on its own line is a heading, not a claim
-        support = _best_support(sentence, passages, passage_sents, vectors)
+        support = _best_support(sentence, passages, passage_sents, vectors, margin)
         parts = [(sentence, support)]
         mixes_scenarios = len(set(_SCENARIO_REF.findall(sentence.upper()))) > 1
         if (support is None or mixes_scenarios) and len(clauses[sentence]) > 1:
-            parts = [(c, _best_support(c, passages, passage_sents, vectors)) for c in clauses[sentence]]
+            parts = [(c, _best_support(c, passages, passage_sents, vectors, margin)) for c in clauses[sentence]]
         for text, found in parts:
             if found is None:
                 dropped.append(text)
@@ -139,15 +143,16 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
 
 
 def select_quotes(question: str, passages: Sequence[Chunk], embedder: Embeddings, *, per_passage: bool = False,
-                  k: int = 2, limit: int = 24) -> list[tuple[int, str]]:
+                  k: int = 2, limit: int = 24, among: Collection[int] | None = None) -> list[tuple[int, str]]:
     """The report's own sentences that best answer the question: (passage index, sentence).
 
     Quotation-first: a small model paraphrases loosely, so the answer also shows the verbatim sentences that
     matter, which are correct by construction. `per_passage` takes the best sentence of every passage
-    (comparisons: one per scenario).
+    (comparisons: one per scenario). `among` limits the quotes to those passages (the ones the answer already
+    cites), so quoting adds evidence without adding sources.
     """
     candidates = [(pi, s) for pi, p in enumerate(passages) for s in split_sentences(p.text)
-                  if len(content_tokens(s)) >= 3][:limit]
+                  if len(content_tokens(s)) >= 3 and (among is None or pi in among)][:limit]
     if not candidates:
         return []
     vectors = embedder.embed_documents([s for _, s in candidates])

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
 
     # Retrieval and answering
     top_k: int = Field(default=6, description="Passages returned by search.")
-    context_k: int = Field(default=3, description="Passages given to the chat model.")
+    context_k: int = Field(default=2, description="Passages given to the chat model.")
     max_question_chars: int = Field(default=2000, description="Longer questions are refused with a message.")
     min_relevance: float = Field(
         default=0.30, description="Below this dense similarity of the best passage the question is refused."

@@ -95,6 +95,27 @@ class Retriever:
         return SearchResult(query, the_route, tuple(hits), best_dense)
 
 
+def fuse(results: Sequence[SearchResult], k: int) -> SearchResult:
+    """One ranking from several searches of the same question (reciprocal rank), routed as the first.
+
+    Used for follow-ups: the model's standalone rewrite and the literal conversation each find passages the
+    other misses, and a passage both rank high is the safest bet.
+    """
+    first = results[0]
+    if len(results) == 1:
+        return first
+    scores: dict[str, float] = {}
+    best: dict[str, Hit] = {}
+    for result in results:
+        for rank, hit in enumerate(result.hits, 1):
+            scores[hit.chunk.id] = scores.get(hit.chunk.id, 0.0) + 1 / (RRF_K + rank)
+            best.setdefault(hit.chunk.id, hit)
+    ranked = sorted(best.values(), key=lambda h: -scores[h.chunk.id])
+    hits = [Hit(h.chunk, scores[h.chunk.id], h.dense, h.dense_rank, h.lexical_rank) for h in ranked]
+    hits = _spread(hits, first.route, k) if first.route.comparison else hits[:k]
+    return SearchResult(first.query, first.route, tuple(hits), max(r.best_dense for r in results))
+
+
 def _spread(ranked: list[Hit], the_route: Route, k: int) -> list[Hit]:
     """For comparisons: the best hit of each scenario concerned first, then the rest by fused rank."""
     picked: list[Hit] = []

@@ -20,14 +20,14 @@ from assistant.chain import (
     build_condense_chain,
     context_passages,
 )
-from assistant.citations import add_quotes, align, numbers, render_answer, select_quotes
+from assistant.citations import RANK_MARGIN, add_quotes, align, numbers, render_answer, select_quotes
 from assistant.config import Settings
 from assistant.corpus import Report, chunk_report, load_report
 from assistant.glossary import add_glosses
 from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
-from assistant.retrieval import Retriever, SearchResult
+from assistant.retrieval import Retriever, SearchResult, fuse
 from assistant.routing import detect_scenarios, strip_scenarios
 from assistant.schema import Answer, Chunk, Hit, Language, Sentence, Timings, Turn
 
@@ -43,8 +43,8 @@ _INJECTION = re.compile(
 _UNKNOWN_SCENARIO = re.compile(r"\bscenario(?:'s|’s|s)?\s+(?![a-dA-D]\b)([e-zE-Z])\b|\bscenario\s+[5-9]\b", re.IGNORECASE)
 # Questions that ask for a figure: answered only when the verified answer states one.
 _ASKS_FIGURE = re.compile(
-    r"\b(hoeveel|hoe hoog|how (many|much|high)|percent\w*|procent\w*|percentage|bedrag|amount|euro\w*|kost(en|t)?\b|cost|"
-    r"probabilit\w*|kans(en)? (op|dat)|likel(y|ihood)|rate\b|cijfers?|figures?|statistic\w*)",
+    r"\b(hoeveel|hoe hoog|how (many|much|high)|percent\w*|procent\w*|percentage|bedrag|amount|euro(?:s|'s)?\b|kost(en|t)?\b|cost|"
+    r"probabilit\w*|kans(en)? (op|dat)|likel(y|ihood)|rate\b|cijfers?|figures?|statistic\w*)|€",
     re.IGNORECASE,
 )
 _FIGURE = re.compile(
@@ -52,6 +52,8 @@ _FIGURE = re.compile(
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty)\b",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"(19|20)\d\d")
+_ASKS_YEAR = re.compile(r"\b(wanneer|welk jaar|in welk|tot wanneer|when|what year|which year|by when)\b", re.IGNORECASE)
 # "Wat zegt het CPB-rapport ...": a question about another organisation's publication.
 _OTHER_SOURCE = re.compile(
     r"\b([A-Z][A-Za-z]{1,5})[- ]?(?:rapport|report|studie|study|onderzoek|research|nota|advies|verkenning)\b|"
@@ -203,7 +205,7 @@ class Assistant:
 
         yield Status("retrieving")
         t0 = time.perf_counter()
-        result = self.retriever.search(standalone, self.settings.top_k, scenarios)
+        result = self._retrieve(question, standalone, history, language, scenarios)
         retrieval_s = time.perf_counter() - t0
         if result.best_dense < self.settings.min_relevance:
             yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice,
@@ -232,9 +234,13 @@ class Assistant:
         timings = Timings(retrieval_s, first_token_s, 0.0)
         # The model's own "not in the report" is not trusted either way: the small model says it far too often,
         # so its draft is simply empty then, and the verified quotes from the passages carry the answer.
-        alignment = align("" if _refused(draft) else draft, context, self.embedder, semantic=language == "en")
+        alignment = align("" if _refused(draft) else draft, context, self.embedder, semantic=language == "en",
+                          margin=0.0 if result.route.comparison else RANK_MARGIN)
+        # Quotation-first: the report's own words, from the passages the verified sentences cite (or the best
+        # passages when no sentence survived); a second quote covers claims the paraphrase left out.
+        cited = {i for i, c in enumerate(context) if c.id in {x.chunk.id for x in alignment.citations}}
         quotes = select_quotes(standalone, context, self.embedder, per_passage=result.route.comparison,
-                               k=1 if alignment.sentences else 2)
+                               k=2, among=cited if cited and not result.route.comparison else None)
         alignment = add_quotes(alignment, context, quotes)
         sentences = alignment.sentences
         if not sentences or (_ASKS_FIGURE.search(standalone) and not _states_a_figure(sentences, standalone)):
@@ -266,6 +272,16 @@ class Assistant:
             if name and name.isupper() and name not in self._acronyms:
                 return True
         return False
+
+    def _retrieve(self, question: str, standalone: str, history: Sequence[Turn], language: Language,
+                  scenarios: Sequence[str] | None) -> SearchResult:
+        """Search the standalone question; a follow-up is also searched as read against the conversation."""
+        k = self.settings.top_k
+        if not history:
+            return self.retriever.search(standalone, k, scenarios)
+        literal = carry_over(question, history, language)
+        queries = dict.fromkeys([standalone, literal])
+        return fuse([self.retriever.search(q, 2 * k, scenarios) for q in queries], k)
 
     def _context(self, result: SearchResult) -> list[Chunk]:
         """The passages the model reads: few and relevant (prompt tokens cost ~13 ms each on 2 cores)."""
@@ -327,8 +343,12 @@ def carry_over(question: str, history: Sequence[Turn], language: Language) -> st
 def _states_a_figure(sentences: Sequence[Sentence], question: str) -> bool:
     """Whether a verified sentence gives a figure other than one the question itself mentions."""
     echoed = numbers(question) | {w.lower() for w in _FIGURE.findall(question)}
+    # A year ("TNO/RIVM, 2023") does not answer "how high is the minimum wage?" unless a year is asked for.
+    years_answer = bool(_ASKS_YEAR.search(question))
     for sentence in sentences:
         found = numbers(sentence.text) | {w.lower() for w in _FIGURE.findall(re.sub(r"\d", " ", sentence.text))}
+        if not years_answer:
+            found = {f for f in found if not _YEAR.fullmatch(f)}
         if found - echoed:
             return True
     return False

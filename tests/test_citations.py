@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.citations import align, render_answer, split_sentences
+from assistant.citations import align, render_answer, select_quotes, split_sentences
 from assistant.embeddings import FakeEmbedder
 from assistant.schema import Chunk
 
@@ -60,3 +60,22 @@ def test_a_figure_the_passage_does_not_state_is_never_supported() -> None:
     assert result.sentences == () and result.dropped == (invented,)
     stated = align("Er is een 4-daagse werkweek ingevoerd.", PASSAGES)
     assert stated.citations[0].chunk.id == "b"
+
+
+def test_quotes_come_only_from_the_passages_the_answer_already_cites() -> None:
+    question = "Is er een 4-daagse werkweek en hoe hevig is de concurrentie onder zelfstandigen?"
+    anywhere = {pi for pi, _ in select_quotes(question, PASSAGES, FakeEmbedder(), k=4)}
+    assert anywhere == {0, 1}
+    quotes = select_quotes(question, PASSAGES, FakeEmbedder(), k=4, among={1})
+    assert quotes and {pi for pi, _ in quotes} == {1}
+    assert all(text in PASSAGES[1].text for _, text in quotes)
+
+
+def test_near_ties_go_to_the_passage_retrieval_ranked_higher() -> None:
+    passages = [
+        _chunk("top", "D", "Zelfstandigen concurreren hevig om opdrachten op platforms."),
+        _chunk("low", "D", "Zelfstandigen concurreren hevig om opdrachten, ook op platforms en lokaal."),
+    ]
+    sentence = "Zelfstandigen concurreren hevig om opdrachten op platforms en lokaal."
+    assert align(sentence, passages).citations[0].chunk.id == "low"
+    assert align(sentence, passages, margin=0.2).citations[0].chunk.id == "top"

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.evals.cases import load_cases
 from assistant.evals.metrics import CaseResult, regressions, summarise_answers
-from assistant.evals.runner import evaluate, load_baseline, write_reports
+from assistant.evals.runner import evaluate, load_baseline, update_baseline, write_reports
 from assistant.retrieval import SearchResult
 from assistant.routing import Route
 from assistant.schema import Hit
@@ -32,6 +32,16 @@ def test_gate_flags_a_worse_metric_and_names_it() -> None:
     names = {r.metric for r in regressions(summary, baseline)}
     assert names == {"answers.fact_coverage", "answers.false_refusal_rate"}  # latency is the bench's to gate
     assert regressions({"answers.fact_coverage": 0.79}, {"answers.fact_coverage": 0.8}) == []
+
+
+def test_updating_the_baseline_never_loosens_a_gate(tmp_path) -> None:
+    path = tmp_path / "baseline.json"
+    update_baseline({"answers.citation_precision": 0.67, "answers.false_refusal_rate": 0.01,
+                     "answers.total_p50_s": 6.0}, path)
+    update_baseline({"answers.citation_precision": 0.655, "answers.false_refusal_rate": 0.0,
+                     "answers.fact_coverage": 0.6, "answers.total_p50_s": 4.6}, path)
+    assert load_baseline(path) == {"answers.citation_precision": 0.67, "answers.false_refusal_rate": 0.0,
+                                   "answers.fact_coverage": 0.6, "answers.total_p50_s": 4.6}
 
 
 @pytest.mark.slow

@@ -8,8 +8,8 @@ import pytest
 
 from assistant.embeddings import FakeEmbedder
 from assistant.llm import FakeChatModel
-from assistant.schema import Turn
-from assistant.service import Assistant, Final, InputError, Status, Token
+from assistant.schema import Sentence, Turn
+from assistant.service import _ASKS_FIGURE, Assistant, Final, InputError, Status, Token, _states_a_figure
 
 
 def test_answer_cites_retrieved_passages_that_hold_its_words(shared_fake_assistant: Assistant) -> None:
@@ -120,3 +120,17 @@ def test_a_figure_that_only_echoes_the_question_does_not_answer_it(shared_fake_a
                           chat_model=FakeChatModel(script=["In maart 2025 is gestart met deskresearch."]))
     answer = assistant.ask("Hoe hoog is het wettelijk minimumloon in 2025?")
     assert answer.refused
+
+
+def test_a_year_in_a_quoted_source_does_not_answer_an_amount_question() -> None:
+    quoted = [Sentence("Toekomstverkenningen over werk zijn betrokken (TNO/RIVM, 2023)", (1,), quote=True)]
+    assert not _states_a_figure(quoted, "Hoe hoog is het wettelijk minimumloon in 2025?")
+    assert _states_a_figure(quoted, "Hoeveel verkenningen zijn er sinds wanneer, in welk jaar?")
+    assert _states_a_figure([Sentence("Het basisinkomen is 1.200 euro", (1,))], "Hoe hoog is het basisinkomen?")
+
+
+@pytest.mark.parametrize("question", ["Which technologies does Europe develop together in scenario B?",
+                                      "What role does the European Union play?"])
+def test_europe_is_not_a_question_about_money(question: str) -> None:
+    assert not _ASKS_FIGURE.search(question)
+    assert _ASKS_FIGURE.search("How many euros per month?") and _ASKS_FIGURE.search("Wat kost het, in €?")

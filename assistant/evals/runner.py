@@ -14,6 +14,7 @@ from assistant.config import REPO_ROOT, Settings
 from assistant.embeddings import cosine
 from assistant.evals.cases import EvalCase, load_cases
 from assistant.evals.metrics import (
+    GATES,
     CaseResult,
     Regression,
     answer_language_ok,
@@ -97,7 +98,8 @@ def run_answers(assistant: Assistant, cases: Sequence[EvalCase], progress: Progr
                 missing = [f[0] for f in case.key_facts if not any(p in answer.answer.lower() for p in f)]
                 failures.append(f"missing facts: {', '.join(missing)}")
             if evidence < len(answer.citations):
-                failures.append(f"{len(answer.citations) - evidence} cited passage(s) without gold evidence")
+                stray = [c.chunk.heading for c in answer.citations if not is_evidence(case, c.chunk.text)]
+                failures.append(f"{len(stray)} cited passage(s) without gold evidence: {' | '.join(stray)}")
             if not (rank and rank <= 5):
                 failures.append(f"gold passage not retrieved in top 5 (rank {rank})")
             if case.reference_answer and not answer.refused:
@@ -176,9 +178,21 @@ def write_reports(run: EvalRun, baseline: dict[str, float], directory: Path = RE
 
 
 def update_baseline(summary: dict[str, float | None], path: Path = BASELINE) -> None:
-    """Merge this run's figures into the baseline file."""
+    """Merge this run's figures into the baseline file; a gated metric never gets a looser baseline.
+
+    A run that improves most figures may dip within tolerance on one; the baseline keeps the better of the
+    two for every gated metric, so the gates only ever tighten. Ungated figures (latency) are replaced.
+    """
     current = json.loads(path.read_text()) if path.exists() else {"metrics": {}}
-    current["metrics"].update({k: round(v, 4) for k, v in summary.items() if v is not None})
+    metrics: dict[str, float] = current["metrics"]
+    for name, value in summary.items():
+        if value is None:
+            continue
+        old = metrics.get(name)
+        if name in GATES and old is not None:
+            higher = GATES[name][0]
+            value = max(value, old) if higher else min(value, old)
+        metrics[name] = round(value, 4)
     current["updated"] = datetime.now(UTC).strftime("%Y-%m-%d")
     path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
 
