@@ -153,13 +153,13 @@ def _verdict(pays: bool | None) -> str:
     return "not measured" if pays is None else ("keep: pays" if pays else "does not pay here")
 
 
-def optimisations(m: Metrics) -> list[Optimisation]:
+def optimisations(m: Metrics, context_k: int | None = None) -> list[Optimisation]:
     """The optimisations the hardware calls for, each with what the run measured and whether it pays."""
     saved_kv = m.get("kv.saved_s")
     load = _sum(m, "load.embedder_s", "load.chat_model_s")
     return [
         Optimisation(
-            "compact context (chunks ≤ 700 chars, 3 passages)",
+            f"compact context (chunks ≤ 700 chars, {context_k or '?'} passages, one per scenario in comparisons)",
             f"prompt tokens p50 {_fmt(m.get('ours.prompt_tokens_p50'), '.0f')} vs baseline "
             f"{_fmt(m.get('baseline.prompt_tokens_p50'), '.0f')} (×{_fmt(m.get('ratio.prompt_tokens_p50'), '.2f')}); "
             f"at {_fmt(m.get('prompt.ms_per_token'), '.0f')} ms per prompt token that is "
@@ -225,7 +225,7 @@ def build_payload(
         "metrics": {k: (None if v is None else round(float(v), 4)) for k, v in metrics.items()},
         "targets": [asdict(c) | {"verdict": c.verdict} for c in targets],
         "quality": [asdict(c) | {"verdict": c.verdict} for c in quality],
-        "optimisations": [asdict(o) for o in optimisations(metrics)],
+        "optimisations": [asdict(o) for o in optimisations(metrics, info.get("context_k"))],
         "passed": all(c.passed for c in (*targets, *quality)),
         "samples": samples,
     }

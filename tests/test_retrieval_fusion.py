@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from assistant.retrieval import SearchResult, fuse
+from assistant.embeddings import FakeEmbedder
+from assistant.glossary import expand_query
+from assistant.retrieval import Retriever, SearchResult, fuse
 from assistant.routing import Route
 from assistant.schema import Chunk, Hit
+from assistant.service import Assistant
 
 
 def _hit(cid: str, scenario: str | None = None) -> Hit:
@@ -41,3 +44,31 @@ def test_the_route_of_the_rewrite_decides_and_comparisons_keep_every_scenario() 
 def test_one_search_is_returned_unchanged() -> None:
     only = _result(["x1", "x2"])
     assert fuse([only], k=1) is only
+
+
+class RecordingEmbedder(FakeEmbedder):
+    """The fake embedder, remembering which query batches it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        self.batches.append(list(texts))
+        return super().embed_queries(texts)
+
+
+def test_domain_terms_are_also_searched_in_the_reports_dutch_words(shared_fake_assistant: Assistant) -> None:
+    embedder = RecordingEmbedder()
+    retriever = Retriever(shared_fake_assistant.chunks, shared_fake_assistant.index, embedder)
+    asked = "What happens to the safety net for self-employed workers?"
+    result = retriever.search(asked, 5)
+    assert embedder.batches == [[asked, expand_query(asked)]]
+    assert "vangnet" in embedder.batches[0][1]
+    # The relevance floor judges the question as asked, not the words the glossary added.
+    question_only = max(sim for _, sim in shared_fake_assistant.index.query(embedder.embed_query(asked), 200))
+    assert abs(result.best_dense - question_only) < 1e-6
+    assert any("vangnet" in h.chunk.text.lower() for h in result.hits)
+
+    retriever.search("Wat gebeurt er met de middengroep?", 5)
+    assert embedder.batches[-1] == ["Wat gebeurt er met de middengroep?"]  # nothing to add: one query
