@@ -143,13 +143,15 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
 
 
 def select_quotes(question: str, passages: Sequence[Chunk], embedder: Embeddings, *, per_passage: bool = False,
-                  k: int = 2, limit: int = 24, among: Collection[int] | None = None) -> list[tuple[int, str]]:
+                  k: int = 2, limit: int = 24, among: Collection[int] | None = None,
+                  one_passage: bool = False) -> list[tuple[int, str]]:
     """The report's own sentences that best answer the question: (passage index, sentence).
 
     Quotation-first: a small model paraphrases loosely, so the answer also shows the verbatim sentences that
     matter, which are correct by construction. `per_passage` takes the best sentence of every passage
     (comparisons: one per scenario). `among` limits the quotes to those passages (the ones the answer already
-    cites), so quoting adds evidence without adding sources.
+    cites), so quoting adds evidence without adding sources; `one_passage` takes every quote from the passage
+    of the best one (a second source would only be a weaker match).
     """
     candidates = [(pi, s) for pi, p in enumerate(passages) for s in split_sentences(p.text)
                   if len(content_tokens(s)) >= 3 and (among is None or pi in among)][:limit]
@@ -165,6 +167,8 @@ def select_quotes(question: str, passages: Sequence[Chunk], embedder: Embeddings
         for _, pi, sentence in scored:
             best.setdefault(pi, sentence)
         return sorted(best.items())
+    if one_passage:
+        scored = [item for item in scored if item[1] == scored[0][1]]
     return [(pi, sentence) for _, pi, sentence in scored[:k]]
 
 

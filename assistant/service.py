@@ -239,8 +239,9 @@ class Assistant:
         # Quotation-first: the report's own words, from the passages the verified sentences cite (or the best
         # passages when no sentence survived); a second quote covers claims the paraphrase left out.
         cited = {i for i, c in enumerate(context) if c.id in {x.chunk.id for x in alignment.citations}}
-        quotes = select_quotes(standalone, context, self.embedder, per_passage=result.route.comparison,
-                               k=2, among=cited if cited and not result.route.comparison else None)
+        comparison = result.route.comparison
+        quotes = select_quotes(standalone, context, self.embedder, per_passage=comparison, k=2,
+                               among=cited if cited and not comparison else None, one_passage=not comparison)
         alignment = add_quotes(alignment, context, quotes)
         sentences = alignment.sentences
         if not sentences or (_ASKS_FIGURE.search(standalone) and not _states_a_figure(sentences, standalone)):

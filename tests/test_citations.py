@@ -79,3 +79,9 @@ def test_near_ties_go_to_the_passage_retrieval_ranked_higher() -> None:
     sentence = "Zelfstandigen concurreren hevig om opdrachten op platforms en lokaal."
     assert align(sentence, passages).citations[0].chunk.id == "low"
     assert align(sentence, passages, margin=0.2).citations[0].chunk.id == "top"
+
+
+def test_without_cited_passages_all_quotes_come_from_the_best_matching_one() -> None:
+    question = "Is er een 4-daagse werkweek en hoe hevig is de concurrentie onder zelfstandigen?"
+    quotes = select_quotes(question, PASSAGES, FakeEmbedder(), k=4, one_passage=True)
+    assert len(quotes) == 2 and len({pi for pi, _ in quotes}) == 1
