@@ -107,7 +107,7 @@ class Retriever:
 
 
 def fuse(results: Sequence[SearchResult], k: int) -> SearchResult:
-    """One ranking from several searches of the same question (reciprocal rank), routed as the first.
+    """One ranking from several searches of the same question (reciprocal rank), routed and judged as the first.
 
     Used for follow-ups: the model's standalone rewrite and the literal conversation each find passages the
     other misses, and a passage both rank high is the safest bet.
@@ -124,7 +124,9 @@ def fuse(results: Sequence[SearchResult], k: int) -> SearchResult:
     ranked = sorted(best.values(), key=lambda h: -scores[h.chunk.id])
     hits = [Hit(h.chunk, scores[h.chunk.id], h.dense, h.dense_rank, h.lexical_rank) for h in ranked]
     hits = _spread(hits, first.route, k) if first.route.comparison else hits[:k]
-    return SearchResult(first.query, first.route, tuple(hits), max(r.best_dense for r in results))
+    # The relevance floor judges the standalone question alone: the literal reading carries the previous,
+    # on-topic question along, and would let an off-topic follow-up through.
+    return SearchResult(first.query, first.route, tuple(hits), first.best_dense)
 
 
 def _spread(ranked: list[Hit], the_route: Route, k: int) -> list[Hit]:
