@@ -91,19 +91,28 @@ _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.,])\d+(?=-)")
 _SCENARIO_REF = re.compile(r"SCENARIO\s+([A-D])\b")
 
 
+def _adds_to(sentence: str, asked: set[str], passage: Chunk) -> bool:
+    """Whether a sentence says something beyond the question and the passage's heading."""
+    return bool(content_tokens(sentence) - asked - content_tokens(f"scenario {passage.heading}"))
+
+
 def _is_label(sentence: str, passages: Sequence[Chunk]) -> bool:
     tokens = content_tokens(sentence)
     return bool(tokens) and any(tokens <= content_tokens(f"scenario {p.heading}") for p in passages)
 
 
 def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = None,
-          *, semantic: bool = False, margin: float = 0.0) -> Alignment:
+          *, semantic: bool = False, margin: float = 0.0, question: str = "") -> Alignment:
     """Cite each answer sentence with the passage that supports it; drop sentences nothing supports.
 
     Scores are on the lexical scale: a share of the sentence's content words found in the passage, or the
     embedding cosine rescaled so that SEMANTIC_MIN maps to LEXICAL_MIN. With a `margin`, a later passage
     (ranked lower by retrieval) is cited only when it supports the sentence clearly better than an earlier one.
+    A sentence that only restates the `question` ("Ja, mensen in scenario C kiezen zelf waar ze werken") is
+    dropped: its words are found in the passage because the question's are, so the overlap verifies nothing,
+    least of all its yes or no.
     """
+    asked = content_tokens(question)
     sentences = [_MARKER.sub("", s).strip() for s in split_sentences(answer)]
     sentences = [s for s in sentences if s]
     passage_sents = [split_sentences(p.text) for p in passages]
@@ -128,7 +137,7 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
         if (support is None or mixes_scenarios) and len(clauses[sentence]) > 1:
             parts = [(c, _best_support(c, passages, passage_sents, vectors, margin)) for c in clauses[sentence]]
         for text, found in parts:
-            if found is None:
+            if found is None or (asked and not _adds_to(text, asked, passages[found.passage])):
                 dropped.append(text)
                 continue
             n = numbers.setdefault(found.passage, len(numbers) + 1)

@@ -235,7 +235,7 @@ class Assistant:
         # The model's own "not in the report" is not trusted either way: the small model says it far too often,
         # so its draft is simply empty then, and the verified quotes from the passages carry the answer.
         alignment = align("" if _refused(draft) else draft, context, self.embedder, semantic=language == "en",
-                          margin=0.0 if result.route.comparison else RANK_MARGIN)
+                          margin=0.0 if result.route.comparison else RANK_MARGIN, question=standalone)
         # Quotation-first: the report's own words, from the passages the verified sentences cite (or the best
         # passages when no sentence survived); a second quote covers claims the paraphrase left out.
         cited = {i for i, c in enumerate(context) if c.id in {x.chunk.id for x in alignment.citations}}

@@ -85,3 +85,17 @@ def test_without_cited_passages_all_quotes_come_from_the_best_matching_one() -> 
     question = "Is er een 4-daagse werkweek en hoe hevig is de concurrentie onder zelfstandigen?"
     quotes = select_quotes(question, PASSAGES, FakeEmbedder(), k=4, one_passage=True)
     assert len(quotes) == 2 and len({pi for pi, _ in quotes}) == 1
+
+
+def test_a_sentence_that_only_restates_the_question_is_not_verified_by_it() -> None:
+    passages = [_chunk("c", "C", "Mensen kiezen minder vaak zelf waar ze werken. Ze worden geplaatst waar ze het meest "
+                                 "nodig zijn.")]
+    question = "Mogen mensen in scenario C nog zelf kiezen waar ze werken?"
+    echo = "Ja, mensen in scenario C mogen nog zelf kiezen waar ze werken."
+    draft = f"{echo} Ze worden geplaatst waar ze nodig zijn."
+    # The words overlap, so the overlap alone would "verify" the wrong yes.
+    assert echo in [s.text for s in align(draft, passages).sentences]
+    result = align(draft, passages, question=question)
+    assert [s.text for s in result.sentences] == ["Ze worden geplaatst waar ze nodig zijn."]
+    assert result.dropped == (echo,)
+
