@@ -59,7 +59,7 @@ def numbers(text: str) -> set[str]:
     return {re.sub(r"[.,](?=\d{3}\b)", "", n) for n in _NUMBER.findall(text)}
 
 
-def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[list[str]],
+def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[list[str]], headings: list[set[str]],
                   vectors: dict[str, list[float]] | None, margin: float = 0.0) -> _Support | None:
     tokens = content_tokens(sentence)
     if len(tokens) < 2:
@@ -72,7 +72,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
 
         # Words of the passage's heading path (scenario name, topic) neither support nor count against a
         # sentence: "In de prestatiemaatschappij is X" must be supported on X by the passage text.
-        claim = tokens - content_tokens(f"scenario {passages[pi].heading}") or tokens
+        claim = tokens - headings[pi] or tokens
         lexical = len(claim & content_tokens(passages[pi].text)) / len(claim)
         quote, quote_score = "", -1.0
         for ps in sents:
@@ -91,14 +91,19 @@ _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.,])\d+(?=-)")
 _SCENARIO_REF = re.compile(r"SCENARIO\s+([A-D])\b")
 
 
-def _adds_to(sentence: str, asked: set[str], passage: Chunk) -> bool:
+def _heading_tokens(passage: Chunk) -> set[str]:
+    """Content words of a passage's heading path, with "scenario" (the words a sentence may name it by)."""
+    return content_tokens(f"scenario {passage.heading}")
+
+
+def _adds_to(sentence: str, asked: set[str], heading: set[str]) -> bool:
     """Whether a sentence says something beyond the question and the passage's heading."""
-    return bool(content_tokens(sentence) - asked - content_tokens(f"scenario {passage.heading}"))
+    return bool(content_tokens(sentence) - asked - heading)
 
 
-def _is_label(sentence: str, passages: Sequence[Chunk]) -> bool:
+def _is_label(sentence: str, headings: list[set[str]]) -> bool:
     tokens = content_tokens(sentence)
-    return bool(tokens) and any(tokens <= content_tokens(f"scenario {p.heading}") for p in passages)
+    return bool(tokens) and any(tokens <= heading for heading in headings)
 
 
 def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = None,
@@ -116,6 +121,7 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     sentences = [_MARKER.sub("", s).strip() for s in split_sentences(answer)]
     sentences = [s for s in sentences if s]
     passage_sents = [split_sentences(p.text) for p in passages]
+    headings = [_heading_tokens(p) for p in passages]
     clauses = {s: [c.strip() for c in _CLAUSE.split(s) if c.strip()] for s in sentences}
     vectors: dict[str, list[float]] | None = None
     if semantic and embedder is not None and sentences:
@@ -129,15 +135,16 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     kept: list[Sentence] = []
     dropped: list[str] = []
     for sentence in sentences:
-        if _is_label(sentence, passages):
+        if _is_label(sentence, headings):
             continue  # "Scenario A: Prestatiemaatschappij" on its own line is a heading, not a claim
-        support = _best_support(sentence, passages, passage_sents, vectors, margin)
+        support = _best_support(sentence, passages, passage_sents, headings, vectors, margin)
         parts = [(sentence, support)]
         mixes_scenarios = len(set(_SCENARIO_REF.findall(sentence.upper()))) > 1
         if (support is None or mixes_scenarios) and len(clauses[sentence]) > 1:
-            parts = [(c, _best_support(c, passages, passage_sents, vectors, margin)) for c in clauses[sentence]]
+            parts = [(c, _best_support(c, passages, passage_sents, headings, vectors, margin))
+                     for c in clauses[sentence]]
         for text, found in parts:
-            if found is None or (asked and not _adds_to(text, asked, passages[found.passage])):
+            if found is None or (asked and not _adds_to(text, asked, headings[found.passage])):
                 dropped.append(text)
                 continue
             n = numbers.setdefault(found.passage, len(numbers) + 1)

@@ -234,12 +234,13 @@ class Assistant:
         timings = Timings(retrieval_s, first_token_s, 0.0)
         # The model's own "not in the report" is not trusted either way: the small model says it far too often,
         # so its draft is simply empty then, and the verified quotes from the passages carry the answer.
+        comparison = result.route.comparison
         alignment = align("" if _refused(draft) else draft, context, self.embedder, semantic=language == "en",
-                          margin=0.0 if result.route.comparison else RANK_MARGIN, question=standalone)
+                          margin=0.0 if comparison else RANK_MARGIN, question=standalone)
         # Quotation-first: the report's own words, from the passages the verified sentences cite (or the best
         # passages when no sentence survived); a second quote covers claims the paraphrase left out.
-        cited = {i for i, c in enumerate(context) if c.id in {x.chunk.id for x in alignment.citations}}
-        comparison = result.route.comparison
+        cited_ids = {c.chunk.id for c in alignment.citations}
+        cited = {i for i, chunk in enumerate(context) if chunk.id in cited_ids}
         quotes = select_quotes(standalone, context, self.embedder, per_passage=comparison, k=2,
                                among=cited if cited and not comparison else None, one_passage=not comparison)
         alignment = add_quotes(alignment, context, quotes)
@@ -281,8 +282,9 @@ class Assistant:
         if not history:
             return self.retriever.search(standalone, k, scenarios)
         literal = carry_over(question, history, language)
-        queries = dict.fromkeys([standalone, literal])
-        return fuse([self.retriever.search(q, 2 * k, scenarios) for q in queries], k)
+        if literal == standalone:  # the rewrite fell back to the carry-over: one search, k passages
+            return self.retriever.search(standalone, k, scenarios)
+        return fuse([self.retriever.search(q, 2 * k, scenarios) for q in (standalone, literal)], k)
 
     def _context(self, result: SearchResult) -> list[Chunk]:
         """The passages the model reads: few and relevant (prompt tokens cost ~13 ms each on 2 cores)."""

@@ -134,3 +134,13 @@ def test_a_year_in_a_quoted_source_does_not_answer_an_amount_question() -> None:
 def test_europe_is_not_a_question_about_money(question: str) -> None:
     assert not _ASKS_FIGURE.search(question)
     assert _ASKS_FIGURE.search("How many euros per month?") and _ASKS_FIGURE.search("Wat kost het, in €?")
+
+
+def test_a_follow_up_returns_top_k_passages_whichever_way_it_was_read(shared_fake_assistant: Assistant) -> None:
+    history = [Turn("Wat betekent scenario D voor zzp'ers?", "Concurrentie onder zelfstandigen is hevig.")]
+    # A rewrite that drops the scenario falls back to the carry-over: then there is one search, not two.
+    lossy = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder,
+                      chat_model=FakeChatModel(script=["Wat doen werkgevers?"]))
+    for assistant in (lossy, shared_fake_assistant):
+        answer = assistant.ask("En voor werkgevers?", history)
+        assert len(answer.hits) == shared_fake_assistant.settings.top_k

@@ -89,7 +89,9 @@ def run_answers(assistant: Assistant, cases: Sequence[EvalCase], progress: Progr
             failures.append(f"answer not in {case.language}")
         rank = gold_rank(case, answer.hits) if case.answerable else None
         facts = fact_hits(case, answer.answer) if case.answerable else 0
-        evidence = sum(is_evidence(case, c.chunk.text) for c in answer.citations) if case.answerable else 0
+        stray = ([c.chunk.heading for c in answer.citations if not is_evidence(case, c.chunk.text)]
+                 if case.answerable else [])
+        evidence = len(answer.citations) - len(stray) if case.answerable else 0
         similarity = None
         if case.answerable:
             if answer.refused:
@@ -97,8 +99,7 @@ def run_answers(assistant: Assistant, cases: Sequence[EvalCase], progress: Progr
             if facts < len(case.key_facts):
                 missing = [f[0] for f in case.key_facts if not any(p in answer.answer.lower() for p in f)]
                 failures.append(f"missing facts: {', '.join(missing)}")
-            if evidence < len(answer.citations):
-                stray = [c.chunk.heading for c in answer.citations if not is_evidence(case, c.chunk.text)]
+            if stray:
                 failures.append(f"{len(stray)} cited passage(s) without gold evidence: {' | '.join(stray)}")
             if not (rank and rank <= 5):
                 failures.append(f"gold passage not retrieved in top 5 (rank {rank})")
