@@ -292,7 +292,9 @@ class Assistant:
             return [h.chunk for h in result.hits[: self.settings.context_k]]
         picked: list[Chunk] = []
         for scenario in result.route.scenarios:
-            best = next((h.chunk for h in result.hits if h.chunk.scenario == scenario), None)
+            own = [h.chunk for h in result.hits if h.chunk.scenario == scenario]
+            # The retriever keeps each scenario's overview table cell among the hits when it ranks deep enough.
+            best = next((c for c in own if c.kind == "overview_cell"), own[0] if own else None)
             if best is not None:
                 picked.append(best)
         return picked or [h.chunk for h in result.hits[: self.settings.context_k]]

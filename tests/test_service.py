@@ -105,6 +105,16 @@ def test_comparison_answers_are_structured_per_scenario(shared_fake_assistant: A
             assert cited.chunk.scenario == scenario
 
 
+def test_comparisons_read_the_overview_cells_of_the_scenarios_compared(shared_fake_assistant: Assistant) -> None:
+    # C's best hit is a scenario narrative; its overview cell ranks lower but answers the comparison compactly.
+    result = shared_fake_assistant.search("Compare A and C on income security")
+    assert next(h.chunk for h in result.hits if h.chunk.scenario == "C").kind != "overview_cell"
+    context = shared_fake_assistant._context(result)
+    assert [(c.scenario, c.kind) for c in context] == [("A", "overview_cell"), ("C", "overview_cell")]
+    # What the model reads is among the hits, so its citations stay valid.
+    assert {c.id for c in context} <= {h.chunk.id for h in result.hits}
+
+
 def test_other_languages_are_answered_in_english_with_a_notice(shared_fake_assistant: Assistant) -> None:
     answer = shared_fake_assistant.ask("Was bedeutet Szenario D für Selbständige und Freiberufler?")
     assert answer.language == "en" and answer.notice and "English" in answer.notice
