@@ -59,6 +59,9 @@ _OTHER_SOURCE = re.compile(
     r"\b([A-Z][A-Za-z]{1,5})[- ]?(?:rapport|report|studie|study|onderzoek|research|nota|advies|verkenning)\b|"
     r"\b(?:rapport|report|study|studie|onderzoek|research)\s+(?:van|of|by|from)\s+(?:het\s+|de\s+|the\s+)?([A-Z]{2,6})\b"
 )
+# Verbatim quotes under a single-topic answer. Measured on the answer suite (same drafts): 2 -> 3 raises fact
+# coverage 0.634 -> 0.689 at equal citation precision (answers p50 59 -> 69 words); 4 adds only 0.013 more.
+QUOTES = 3
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
 
 
@@ -238,10 +241,10 @@ class Assistant:
         alignment = align("" if _refused(draft) else draft, context, self.embedder, semantic=language == "en",
                           margin=0.0 if comparison else RANK_MARGIN, question=standalone)
         # Quotation-first: the report's own words, from the passages the verified sentences cite (or the best
-        # passages when no sentence survived); a second quote covers claims the paraphrase left out.
+        # passages when no sentence survived); the quotes cover claims the paraphrase left out.
         cited_ids = {c.chunk.id for c in alignment.citations}
         cited = {i for i, chunk in enumerate(context) if chunk.id in cited_ids}
-        quotes = select_quotes(standalone, context, self.embedder, per_passage=comparison, k=2,
+        quotes = select_quotes(standalone, context, self.embedder, per_passage=comparison, k=QUOTES,
                                among=cited if cited and not comparison else None, one_passage=not comparison)
         alignment = add_quotes(alignment, context, quotes)
         sentences = alignment.sentences

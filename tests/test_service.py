@@ -154,3 +154,12 @@ def test_a_follow_up_returns_top_k_passages_whichever_way_it_was_read(shared_fak
     for assistant in (lossy, shared_fake_assistant):
         answer = assistant.ask("En voor werkgevers?", history)
         assert len(answer.hits) == shared_fake_assistant.settings.top_k
+
+
+def test_single_topic_answers_quote_the_report_three_times(shared_fake_assistant: Assistant) -> None:
+    # Quotation-first: the small model's paraphrase leaves claims out; three verbatim sentences of the cited
+    # passage carry them (measured: fact coverage 0.63 -> 0.69 against two quotes).
+    answer = shared_fake_assistant.ask("Wat betekent scenario D voor zzp'ers?")
+    quotes = [s for s in answer.sentences if s.quote]
+    assert len(quotes) == 3
+    assert len({s.markers for s in quotes}) == 1
