@@ -132,18 +132,21 @@ def fuse(results: Sequence[SearchResult], k: int) -> SearchResult:
     return SearchResult(first.query, first.route, tuple(hits), first.best_dense)
 
 
-def _spread(ranked: list[Hit], the_route: Route, k: int) -> list[Hit]:
-    """For comparisons: one passage per scenario concerned, then the rest by fused rank.
+def scenario_passage(hits: Sequence[Hit], scenario: str) -> Hit | None:
+    """The passage a comparison reads for one scenario: its overview table cell where that ranks in the top
+    COMPARISON_DEPTH (the cells answer "compare on X" compactly, and the report's comparisons are built on
+    them), else the scenario's best hit."""
+    own = (h for h in hits if h.chunk.scenario == scenario)
+    cell = next((h for h in hits[:COMPARISON_DEPTH]
+                 if h.chunk.scenario == scenario and h.chunk.kind == "overview_cell"), None)
+    return cell or next(own, None)
 
-    A scenario's passage is its overview table cell when that ranks in the top COMPARISON_DEPTH (the cells
-    answer "compare on X" compactly, and the report's comparisons are built on them), else its best hit.
-    """
+
+def _spread(ranked: list[Hit], the_route: Route, k: int) -> list[Hit]:
+    """For comparisons: each scenario's passage (`scenario_passage`) first, then the rest by fused rank."""
     picked: list[Hit] = []
-    deep = ranked[:COMPARISON_DEPTH]
     for scenario in the_route.scenarios:
-        own = [h for h in ranked if h.chunk.scenario == scenario]
-        best = next((h for h in deep if h.chunk.scenario == scenario and h.chunk.kind == "overview_cell"),
-                    own[0] if own else None)
+        best = scenario_passage(ranked, scenario)
         if best is not None:
             picked.append(best)
     for hit in ranked:

@@ -27,7 +27,7 @@ from assistant.glossary import add_glosses
 from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
-from assistant.retrieval import Retriever, SearchResult, fuse
+from assistant.retrieval import Retriever, SearchResult, fuse, scenario_passage
 from assistant.routing import detect_scenarios, strip_scenarios
 from assistant.schema import Answer, Chunk, Hit, Language, Sentence, Timings, Turn
 
@@ -293,13 +293,9 @@ class Assistant:
         """The passages the model reads: few and relevant (prompt tokens cost ~13 ms each on 2 cores)."""
         if not result.route.comparison:
             return [h.chunk for h in result.hits[: self.settings.context_k]]
-        picked: list[Chunk] = []
-        for scenario in result.route.scenarios:
-            own = [h.chunk for h in result.hits if h.chunk.scenario == scenario]
-            # The retriever keeps each scenario's overview table cell among the hits when it ranks deep enough.
-            best = next((c for c in own if c.kind == "overview_cell"), own[0] if own else None)
-            if best is not None:
-                picked.append(best)
+        # The same rule that made the retriever keep these passages among the hits.
+        picked = [hit.chunk for scenario in result.route.scenarios
+                  if (hit := scenario_passage(result.hits, scenario)) is not None]
         return picked or [h.chunk for h in result.hits[: self.settings.context_k]]
 
     def _condense(self, question: str, language: Language, history: tuple[Turn, ...]) -> str:
