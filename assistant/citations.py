@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from langchain_core.embeddings import Embeddings
 
 from assistant.embeddings import cosine
+from assistant.routing import detect_scenarios
 from assistant.schema import Chunk, Citation, Sentence
 from assistant.text import stems
 
@@ -65,10 +66,13 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     if len(tokens) < 2:
         return None
     figures = numbers(sentence)
+    named = set(detect_scenarios(sentence))
     best: _Support | None = None
     for pi, sents in enumerate(passage_sents):
         if not figures <= numbers(f"{passages[pi].heading} {passages[pi].text}"):
             continue  # a figure the passage does not state is never supported, however similar the rest
+        if named and passages[pi].scenario is not None and passages[pi].scenario not in named:
+            continue  # "Scenario D is worst for ..." is a claim about D: another scenario's passage cannot verify it
 
         # Words of the passage's heading path (scenario name, topic) neither support nor count against a
         # sentence: "In de prestatiemaatschappij is X" must be supported on X by the passage text.
@@ -160,12 +164,13 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
 
 def select_quotes(question: str, passages: Sequence[Chunk], embedder: Embeddings, *, per_passage: bool = False,
                   k: int = 2, limit: int = 24, among: Collection[int] | None = None,
-                  one_passage: bool = False) -> list[tuple[int, str]]:
+                  one_passage: bool = False, within: float | None = None) -> list[tuple[int, str]]:
     """The report's own sentences that best answer the question: (passage index, sentence).
 
     Quotation-first: a small model paraphrases loosely, so the answer also shows the verbatim sentences that
     matter, which are correct by construction. `per_passage` takes the best sentence of every passage
-    (comparisons: one per scenario). `among` limits the quotes to those passages (the ones the answer already
+    (comparisons: one per scenario), or, `within` a cosine distance of the best one, of the passages whose
+    best sentence is that close to the question. `among` limits the quotes to those passages (the ones the answer already
     cites), so quoting adds evidence without adding sources; `one_passage` takes every quote from the passage
     of the best one (a second source would only be a weaker match).
     """
@@ -179,10 +184,12 @@ def select_quotes(question: str, passages: Sequence[Chunk], embedder: Embeddings
     scored = sorted(((cosine(query, v) - 0.01 * pi, pi, s) for (pi, s), v in zip(candidates, vectors, strict=True)),
                     reverse=True)
     if per_passage:
-        best: dict[int, str] = {}
-        for _, pi, sentence in scored:
-            best.setdefault(pi, sentence)
-        return sorted(best.items())
+        best: dict[int, tuple[float, str]] = {}
+        for score, pi, sentence in scored:
+            best.setdefault(pi, (score, sentence))
+        top = max(score for score, _ in best.values())
+        spread = float("inf") if within is None else within
+        return sorted((pi, sentence) for pi, (score, sentence) in best.items() if score >= top - spread)
     if one_passage:
         scored = [item for item in scored if item[1] == scored[0][1]]
     return [(pi, sentence) for _, pi, sentence in scored[:k]]
@@ -204,6 +211,25 @@ def add_quotes(alignment: Alignment, passages: Sequence[Chunk], quotes: Sequence
         sentences.append(Sentence(text, (number_of[chunk.id],), quote=True))
         said.add(text.strip("“”."))
     return Alignment(tuple(sentences), tuple(citations), alignment.dropped)
+
+
+def sentences_per_passage(alignment: Alignment) -> dict[str, int]:
+    """How many of the answer's sentences cite each passage (by chunk id)."""
+    chunk_of = {c.n: c.chunk.id for c in alignment.citations}
+    counts: dict[str, int] = {}
+    for sentence in alignment.sentences:
+        for n in sentence.markers:
+            counts[chunk_of[n]] = counts.get(chunk_of[n], 0) + 1
+    return counts
+
+
+def keep_passage(alignment: Alignment, chunk_id: str) -> Alignment:
+    """Only the sentences that cite one passage, renumbered as citation 1."""
+    citation = next((c for c in alignment.citations if c.chunk.id == chunk_id), None)
+    if citation is None:
+        return Alignment((), (), alignment.dropped)
+    kept = tuple(replace(s, markers=(1,)) for s in alignment.sentences if citation.n in s.markers)
+    return Alignment(kept, (replace(citation, n=1),), alignment.dropped)
 
 
 def render_answer(sentences: Sequence[Sentence]) -> str:

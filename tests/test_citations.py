@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from assistant.citations import align, render_answer, select_quotes, split_sentences
+from assistant.citations import (
+    align,
+    keep_passage,
+    render_answer,
+    select_quotes,
+    sentences_per_passage,
+    split_sentences,
+)
 from assistant.embeddings import FakeEmbedder
 from assistant.schema import Chunk
 
@@ -99,3 +106,40 @@ def test_a_sentence_that_only_restates_the_question_is_not_verified_by_it() -> N
     assert [s.text for s in result.sentences] == ["Ze worden geplaatst waar ze nodig zijn."]
     assert result.dropped == (echo,)
 
+
+
+def test_a_sentence_about_one_scenario_is_never_cited_to_another_scenarios_passage() -> None:
+    passages = [
+        _chunk("c", "C", "Kwetsbare werkenden krijgen begeleiding naar ander werk binnen de sector."),
+        _chunk("d", "D", "Sociale vangnetten zijn grotendeels afgebouwd."),
+    ]
+    # The words are C's, but the claim is about D: C's passage cannot verify it, and D's does not state it.
+    claim = "In scenario D krijgen kwetsbare werkenden begeleiding naar ander werk."
+    assert align(claim, passages).sentences == ()
+    unnamed = "Kwetsbare werkenden krijgen begeleiding naar ander werk."
+    assert align(unnamed, passages).citations[0].chunk.id == "c"
+    named_right = align("In scenario C krijgen kwetsbare werkenden begeleiding naar ander werk.", passages)
+    assert named_right.citations[0].chunk.id == "c"
+
+
+def test_keep_passage_keeps_one_source_and_renumbers_it() -> None:
+    result = align("Werkonzekerheid is de norm geworden. Er is een 4-daagse werkweek ingevoerd. "
+                   "Concurrentie onder zelfstandigen is hevig.", PASSAGES)
+    assert sentences_per_passage(result) == {"d": 2, "b": 1}
+    only_b = keep_passage(result, "b")
+    assert [s.text for s in only_b.sentences] == ["Er is een 4-daagse werkweek ingevoerd."]
+    assert [(c.n, c.chunk.id) for c in only_b.citations] == [(1, "b")]
+    assert all(s.markers == (1,) for s in only_b.sentences)
+    assert keep_passage(result, "missing").sentences == ()
+
+
+def test_per_scenario_quotes_can_be_limited_to_the_passages_that_speak_to_the_question() -> None:
+    passages = [
+        _chunk("a", "A", "Er is een flexibele internationale arbeidsmarkt met veel platformwerk."),
+        _chunk("c", "C", "Vakbonden hebben een bemiddelende rol in regionale werktafels."),
+    ]
+    question = "In welk scenario is er veel platformwerk op de arbeidsmarkt?"
+    every = select_quotes(question, passages, FakeEmbedder(), per_passage=True)
+    assert [pi for pi, _ in every] == [0, 1]
+    close = select_quotes(question, passages, FakeEmbedder(), per_passage=True, within=0.1)
+    assert [pi for pi, _ in close] == [0]

@@ -163,3 +163,21 @@ def test_single_topic_answers_quote_the_report_three_times(shared_fake_assistant
     quotes = [s for s in answer.sentences if s.quote]
     assert len(quotes) == 3
     assert len({s.markers for s in quotes}) == 1
+
+
+def test_a_single_topic_answer_cites_the_passage_the_model_wrote_from(shared_fake_assistant: Assistant) -> None:
+    # The model reads two passages; two of its sentences come from the second, one from the first. The answer
+    # keeps one source (the one most sentences cite) and quotes it, instead of citing both.
+    question = "Wat betekent scenario D voor zzp'ers?"
+    hits = shared_fake_assistant.search(question).hits
+    first, second = (h.chunk for h in hits[:2])
+    from assistant.citations import split_sentences
+
+    aside = split_sentences(first.text)[0].rstrip(".")
+    draft = " ".join([f"{aside}.", *split_sentences(second.text)[:2]])
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder,
+                          chat_model=FakeChatModel(script=[draft]))
+    answer = assistant.ask(question)
+    assert [c.chunk.id for c in answer.citations] == [second.id]
+    assert all(s.markers == (1,) for s in answer.sentences)
+    assert aside not in answer.answer
