@@ -170,9 +170,9 @@ def select_quotes(question: str, passages: Sequence[Chunk], embedder: Embeddings
     Quotation-first: a small model paraphrases loosely, so the answer also shows the verbatim sentences that
     matter, which are correct by construction. `per_passage` takes the best sentence of every passage
     (comparisons: one per scenario), or, `within` a cosine distance of the best one, of the passages whose
-    best sentence is that close to the question. `among` limits the quotes to those passages (the ones the answer already
-    cites), so quoting adds evidence without adding sources; `one_passage` takes every quote from the passage
-    of the best one (a second source would only be a weaker match).
+    best sentence is that close to the question. `among` limits the quotes to those passages (the ones the
+    answer already cites), so quoting adds evidence without adding sources; `one_passage` takes every quote
+    from the passage of the best one (a second source would only be a weaker match).
     """
     candidates = [(pi, s) for pi, p in enumerate(passages) for s in split_sentences(p.text)
                   if len(content_tokens(s)) >= 3 and (among is None or pi in among)][:limit]

@@ -328,18 +328,15 @@ class Assistant:
         passage; with no verified sentence (or a tie), from the passage holding the sentence closest to the question.
         """
         counts = sentences_per_passage(alignment)
-        if _TWO_PART.search(question):
-            # "Why …, and what is the consequence?": each part may have its own passage; keep both.
-            cited = {i for i, chunk in enumerate(context) if chunk.id in counts}
-            return alignment, select_quotes(question, context, self.embedder, k=QUOTES, among=cited or None,
-                                            one_passage=True)
+        # "Why …, and what is the consequence?": each part may have its own passage, so every cited one stays.
+        two_part = bool(_TWO_PART.search(question))
         top = max(counts.values(), default=0)
-        leaders = {i for i, chunk in enumerate(context) if top and counts.get(chunk.id) == top}
-        quotes = select_quotes(question, context, self.embedder, k=QUOTES, among=leaders or None, one_passage=True)
-        primary = quotes[0][0] if quotes else min(leaders, default=None)
-        if leaders and primary is not None:
-            alignment = keep_passage(alignment, context[primary].id)
-        return alignment, quotes
+        among = {i for i, chunk in enumerate(context) if chunk.id in counts and (two_part or counts[chunk.id] == top)}
+        quotes = select_quotes(question, context, self.embedder, k=QUOTES, among=among or None, one_passage=True)
+        if two_part or not among:
+            return alignment, quotes
+        primary = quotes[0][0] if quotes else min(among)
+        return keep_passage(alignment, context[primary].id), quotes
 
     def _condense(self, question: str, language: Language, history: tuple[Turn, ...]) -> str:
         """A standalone version of a follow-up; falls back to carrying the previous question's scenario."""

@@ -107,7 +107,6 @@ def test_a_sentence_that_only_restates_the_question_is_not_verified_by_it() -> N
     assert result.dropped == (echo,)
 
 
-
 def test_a_sentence_about_one_scenario_is_never_cited_to_another_scenarios_passage() -> None:
     passages = [
         _chunk("c", "C", "Kwetsbare werkenden krijgen begeleiding naar ander werk binnen de sector."),

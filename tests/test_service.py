@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from assistant.citations import split_sentences
 from assistant.embeddings import FakeEmbedder
 from assistant.llm import FakeChatModel
 from assistant.schema import Sentence, Turn
@@ -171,8 +172,6 @@ def test_a_single_topic_answer_cites_the_passage_the_model_wrote_from(shared_fak
     question = "Wat betekent scenario D voor zzp'ers?"
     hits = shared_fake_assistant.search(question).hits
     first, second = (h.chunk for h in hits[:2])
-    from assistant.citations import split_sentences
-
     aside = split_sentences(first.text)[0].rstrip(".")
     draft = " ".join([f"{aside}.", *split_sentences(second.text)[:2]])
     assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder,
