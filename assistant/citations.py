@@ -199,18 +199,37 @@ def add_quotes(alignment: Alignment, passages: Sequence[Chunk], quotes: Sequence
     """Append verbatim quotes as cited sentences, reusing a passage's number when it is already cited."""
     number_of = {c.chunk.id: c.n for c in alignment.citations}
     citations = list(alignment.citations)
-    said = {s.text.strip("“”.") for s in alignment.sentences}
     sentences = list(alignment.sentences)
     for pi, text in quotes:
-        if text.strip("“”.") in said:
-            continue
+        quote = _normal(text)
+        if any(quote in _normal(s.text) for s in sentences):
+            continue  # the answer already says it word for word
+        # A paraphrase that is only a fragment of the quote ("flexibel personeel" next to "werkgevers: flexibel
+        # personeel") would say the same thing twice; the quote, with its context, replaces it.
+        sentences = [s for s in sentences if s.quote or _normal(_LABEL.sub("", s.text)) not in quote]
         chunk = passages[pi]
         if chunk.id not in number_of:
             number_of[chunk.id] = len(citations) + 1
             citations.append(Citation(n=number_of[chunk.id], chunk=chunk, quote=text, support=1.0))
         sentences.append(Sentence(text, (number_of[chunk.id],), quote=True))
-        said.add(text.strip("“”."))
-    return Alignment(tuple(sentences), tuple(citations), alignment.dropped)
+    # A citation whose only sentence gave way to a quote goes; the rest are numbered in reading order.
+    new_n: dict[int, int] = {}
+    for sentence in sentences:
+        for n in sentence.markers:
+            new_n.setdefault(n, len(new_n) + 1)
+    sentences = [replace(s, markers=tuple(new_n[n] for n in s.markers)) for s in sentences]
+    kept = sorted((replace(c, n=new_n[c.n]) for c in citations if c.n in new_n), key=lambda c: c.n)
+    return Alignment(tuple(sentences), tuple(kept), alignment.dropped)
+
+
+_WORDS = re.compile(r"\w+")
+# The label a comparison sentence starts with ("Scenario D: flexibel personeel"), not part of its claim.
+_LABEL = re.compile(r"^\s*scenario\s+[a-d]\s*[:\-–]\s*", re.IGNORECASE)
+
+
+def _normal(text: str) -> str:
+    """Lower-case words, space-padded, so that `in` compares whole words."""
+    return " " + " ".join(_WORDS.findall(text.lower())) + " "
 
 
 def sentences_per_passage(alignment: Alignment) -> dict[str, int]:

@@ -38,10 +38,15 @@ _FUZZY_NAMES = {"prestatiemaatschappij": "A", "solowerk": "D", "crisistijd": "D"
 
 @dataclass(frozen=True)
 class Route:
-    """The scenarios a question names, and whether it compares scenarios."""
+    """The scenarios a question is about, and whether it compares scenarios.
+
+    `named` tells scenarios the user chose (by letter, by name or in the UI's filter) from all four implied by
+    a question like "Which scenario is worst for vulnerable workers?".
+    """
 
     scenarios: tuple[str, ...]
     comparison: bool
+    named: bool = False
 
     @property
     def focused(self) -> bool:
@@ -81,7 +86,7 @@ def route(question: str) -> Route:
     scenarios = detect_scenarios(question)
     wants_comparison = bool(_ALL.search(question))
     if len(scenarios) >= 2:
-        return Route(scenarios, comparison=True)
+        return Route(scenarios, comparison=True, named=True)
     if not scenarios and wants_comparison:
         return Route(SCENARIOS, comparison=True)
-    return Route(scenarios, comparison=False)
+    return Route(scenarios, comparison=False, named=bool(scenarios))

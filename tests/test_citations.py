@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from assistant.citations import (
+    Alignment,
+    add_quotes,
     align,
     keep_passage,
     render_answer,
@@ -11,7 +13,7 @@ from assistant.citations import (
     split_sentences,
 )
 from assistant.embeddings import FakeEmbedder
-from assistant.schema import Chunk
+from assistant.schema import Chunk, Citation, Sentence
 
 
 def _chunk(cid: str, scenario: str, text: str) -> Chunk:
@@ -142,3 +144,28 @@ def test_per_scenario_quotes_can_be_limited_to_the_passages_that_speak_to_the_qu
     assert [pi for pi, _ in every] == [0, 1]
     close = select_quotes(question, passages, FakeEmbedder(), per_passage=True, within=0.1)
     assert [pi for pi, _ in close] == [0]
+
+
+def test_a_quote_replaces_a_paraphrase_that_is_only_a_fragment_of_it() -> None:
+    # "flexibel personeel [1]. “werkgevers: flexibel personeel” [1]." says the same thing twice; the quote, with
+    # its context, stays. A quote the answer already states word for word is not repeated.
+    a = _chunk("a", "A", "werkgevers: poortwachters. Er is veel platformwerk.")
+    d = _chunk("d", "D", "werkgevers: flexibel personeel. Er is weinig werk.")
+    alignment = Alignment(
+        sentences=(Sentence("Scenario D: flexibel personeel.", (1,)), Sentence("Er is veel platformwerk in A.", (2,))),
+        citations=(Citation(1, d, "werkgevers: flexibel personeel", 0.9), Citation(2, a, "Er is veel platformwerk.", 0.9)),
+        dropped=(),
+    )
+    out = add_quotes(alignment, [a, d], [(1, "werkgevers: flexibel personeel"), (0, "Er is veel platformwerk")])
+    assert [(s.text, s.quote) for s in out.sentences] == [
+        ("Er is veel platformwerk in A.", False), ("werkgevers: flexibel personeel", True)]
+    # Numbers stay consecutive and every marker names a citation of the passage it quotes.
+    assert {c.n: c.chunk.id for c in out.citations} == {1: "a", 2: "d"}
+    assert [s.markers for s in out.sentences] == [(1,), (2,)]
+
+
+def test_a_short_paraphrase_is_not_mistaken_for_part_of_a_longer_word() -> None:
+    d = _chunk("d", "D", "De jaren van crisis zijn voorbij.")
+    alignment = Alignment((Sentence("Ja.", (1,)),), (Citation(1, d, "Ja", 0.9),), ())
+    out = add_quotes(alignment, [d], [(0, "De jaren van crisis zijn voorbij.")])
+    assert [s.text for s in out.sentences] == ["Ja.", "De jaren van crisis zijn voorbij."]

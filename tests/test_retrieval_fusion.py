@@ -73,3 +73,21 @@ def test_domain_terms_are_also_searched_in_the_reports_dutch_words(shared_fake_a
 
     retriever.search("Wat gebeurt er met de middengroep?", 5)
     assert embedder.batches[-1] == ["Wat gebeurt er met de middengroep?"]  # nothing to add: one query
+
+
+def test_a_question_about_policy_questions_finds_the_policy_chapter(shared_fake_assistant: Assistant,
+                                                                   monkeypatch) -> None:
+    # The research question and the conclusion also say "beleid"; a question that asks for the report's policy
+    # questions wants the chapter that lists them.
+    import assistant.retrieval as retrieval
+
+    def first_policy_rank(question: str) -> int:
+        hits = shared_fake_assistant.retriever.search(question, 20).hits
+        return next(i for i, h in enumerate(hits) if h.chunk.kind in ("policy_question", "policy_intro"))
+
+    questions = ("What policy questions does the report raise about platform work?",
+                 "Welke beleidsvraagstukken zijn er rond inkomenszekerheid voor zzp'ers?")
+    boosted = [first_policy_rank(q) for q in questions]
+    monkeypatch.setattr(retrieval, "POLICY_BOOST", 1.0)
+    plain = [first_policy_rank(q) for q in questions]
+    assert all(b <= p for b, p in zip(boosted, plain, strict=True)) and boosted != plain, (boosted, plain)

@@ -33,6 +33,10 @@ def test_comparisons_spread_over_scenarios() -> None:
     assert route("Vergelijk A en C op inkomenszekerheid").comparison
     assert route("Which scenario is worst for vulnerable workers?").scenarios == ("A", "B", "C", "D")
     assert not route("Wat betekent scenario D voor zzp'ers?").comparison
+    # Scenarios the user named are all answered; the four a question implies are answered where they apply.
+    assert route("Vergelijk A en C op inkomenszekerheid").named
+    assert route("Compare all scenarios on income security").named is False
+    assert route("Wat is werkzekerheid?").named is False
 
 
 @pytest.mark.parametrize(
