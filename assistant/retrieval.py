@@ -28,7 +28,7 @@ COMPARISON_DEPTH = 20
 # suite (hit@1 0.632, MRR 0.770 -> 0.771).
 POLICY_BOOST = 1.5
 _POLICY_INTENT = re.compile(
-    r"\b(beleidsvra\w*|beleidsvraagstuk\w*|beleidsopgave\w*|beleidsdilemma\w*|"
+    r"\b(beleidsvra\w*|beleidsopgave\w*|beleidsdilemma\w*|"
     r"policy[- ](?:questions?|issues?|challenges?|dilemmas?))",
     re.IGNORECASE,
 )

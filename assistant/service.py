@@ -275,7 +275,7 @@ class Assistant:
             yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice, timings,
                                       dropped=alignment.dropped))
             return
-        if result.route.comparison:
+        if comparison:
             text = _structure_comparison(sentences, alignment.citations)
         else:
             text = _render_with_quotes(sentences, language)
