@@ -71,6 +71,8 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     for pi, sents in enumerate(passage_sents):
         if not figures <= numbers(f"{passages[pi].heading} {passages[pi].text}"):
             continue  # a figure the passage does not state is never supported, however similar the rest
+        if not counts_supported(sentence, passages[pi].text):
+            continue
         if named and passages[pi].scenario is not None and passages[pi].scenario not in named:
             continue  # "Scenario D is worst for ..." is a claim about D: another scenario's passage cannot verify it
 
@@ -86,12 +88,65 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             if score > quote_score:
                 quote, quote_score = ps, score
         score = max(lexical, quote_score)
-        if best is None or score > best.score + margin:
+        # The margin decides between passages that both support the sentence; one that does not support it
+        # never keeps a lower-ranked one that does from being cited.
+        if score >= LEXICAL_MIN and (best is None or score > best.score + margin):
             best = _Support(pi, score, quote)
-    return best if best and best.score >= LEXICAL_MIN else None
+    return best
 
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.,])\d+(?=-)")
+# Counts a sentence may state in words; "een"/"one" are left out, they are mostly articles.
+_COUNT_WORDS = {
+    w: n for n, ws in enumerate((
+        (), (), ("twee", "two"), ("drie", "three"), ("vier", "four"), ("vijf", "five"), ("zes", "six"),
+        ("zeven", "seven"), ("acht", "eight"), ("negen", "nine"), ("tien", "ten"), ("elf", "eleven"),
+        ("twaalf", "twelve"), ("dertien", "thirteen"), ("veertien", "fourteen"), ("vijftien", "fifteen"),
+    )) for w in ws
+}
+_TOKEN = re.compile(r"\w+")
+COUNT_WINDOW = 3
+
+
+def _counts(text: str) -> list[tuple[int, list[str]]]:
+    """Each count in a text (a number word or a small figure) with the stems of the words that follow it."""
+    words = _TOKEN.findall(text.lower())
+    found = []
+    for i, word in enumerate(words):
+        value = _COUNT_WORDS.get(word)
+        if value is None and word.isdigit() and len(word) < 4:  # years are checked as figures, not as counts
+            value = int(word)
+        if value is not None:
+            found.append((value, stems(" ".join(words[i + 1:i + 1 + COUNT_WINDOW]))))
+    return found
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Equal stems, or one is part of the other ("scenario" in "toekomstscenario")."""
+    return a == b or (min(len(a), len(b)) >= 4 and (a in b or b in a))
+
+
+def counts_supported(sentence: str, passage: str) -> bool:
+    """Whether every count the sentence states ("twee experts", "four scenarios") is one the passage states.
+
+    The number must occur in the passage (as a word or a figure, Dutch or English), and where the counted
+    word is one the passage uses, next to that number: "twee experts" is not verified by a passage that says
+    "twee kernonzekerheden" and mentions experts elsewhere. A counted word the passage does not use at all
+    (an English translation) cannot be compared and only the number is checked.
+    """
+    stated = _counts(sentence)
+    if not stated:
+        return True
+    in_passage = _counts(passage)
+    passage_stems = set(stems(passage))
+    for value, after in stated:
+        near = [following for v, following in in_passage if v == value]
+        if not near:
+            return False
+        noun = next((w for w in after if not w.isdigit()), None)
+        if noun and noun in passage_stems and not any(_same_word(noun, w) for following in near for w in following):
+            return False
+    return True
 _SCENARIO_REF = re.compile(r"SCENARIO\s+([A-D])\b")
 
 
@@ -123,7 +178,12 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     """
     asked = content_tokens(question)
     sentences = [_MARKER.sub("", s).strip() for s in split_sentences(answer)]
-    sentences = [s for s in sentences if s]
+    # The small model sometimes loops ("Sociale inclusie. Sociale inclusie. …"): a claim is made once.
+    unique: dict[str, str] = {}
+    for s in sentences:
+        if s:
+            unique.setdefault(_normal(s), s)
+    sentences = list(unique.values())
     passage_sents = [split_sentences(p.text) for p in passages]
     headings = [_heading_tokens(p) for p in passages]
     clauses = {s: [c.strip() for c in _CLAUSE.split(s) if c.strip()] for s in sentences}
@@ -139,8 +199,10 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     kept: list[Sentence] = []
     dropped: list[str] = []
     for sentence in sentences:
-        if _is_label(sentence, headings):
-            continue  # "Scenario A: Prestatiemaatschappij" on its own line is a heading, not a claim
+        if _is_label(sentence, headings) or sentence.endswith(":"):
+            # "Scenario A: Prestatiemaatschappij" on its own line is a heading, and "The organisations were:"
+            # a lead-in to a list; neither is a claim.
+            continue
         support = _best_support(sentence, passages, passage_sents, headings, vectors, margin)
         parts = [(sentence, support)]
         mixes_scenarios = len(set(_SCENARIO_REF.findall(sentence.upper()))) > 1
@@ -154,6 +216,7 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
             n = numbers.setdefault(found.passage, len(numbers) + 1)
             if found.passage not in quotes or found.score > quotes[found.passage][1]:
                 quotes[found.passage] = (found.quote, found.score)
+            text = text.rstrip(" ,;")  # a clause cut from a list ends without its comma
             kept.append(Sentence(text if text[-1:] in ".!?" else f"{text}.", (n,)))
     citations = tuple(
         Citation(n=n, chunk=passages[pi], quote=quotes[pi][0], support=quotes[pi][1])

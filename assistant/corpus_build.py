@@ -467,7 +467,7 @@ def developments(span: list[str], doc: _Doc) -> list[Section]:
 
 @dataclass(frozen=True)
 class People:
-    """A two-column name/organisation table, as lines "Name (Organisation)"."""
+    """A two-column name/organisation table, as one list "Name (Organisation); Name (Organisation); …"."""
 
     sid: str
     title: str
@@ -483,7 +483,8 @@ class People:
                 end += 1
             name, organisation = " ".join(words[: end + 1]), " ".join(words[end + 1 :])
             lines.append(f"{clean(name)} ({clean(organisation)})")
-        return [_section(self.sid, [self.title], "experts", "\n".join(lines))]
+        # One sentence: "who took part?" is answered by the whole list, and a quote is one sentence.
+        return [_section(self.sid, [self.title], "experts", "; ".join(lines) + ".")]
 
 
 def layout() -> list[tuple[str, Handler]]:

@@ -47,6 +47,8 @@ EXPANSIONS: dict[str, str] = {
     r"key message": "kernboodschap",
     r"implications?": "implicaties",
     r"experts?|interview\w*": "experts expert",
+    r"\bauthors?\b|\bwrote\b|\bwritten\b|auteurs?\b|geschreven|schrijvers?\b|opgesteld|project ?team":
+        "projectteamleden TNO projectteam",
     r"research question": "onderzoeksvraag centrale vraag",
     r"migration": "migratie",
     r"globali[sz]ation": "globalisering",

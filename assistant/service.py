@@ -63,6 +63,14 @@ _FIGURE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(19|20)\d\d")
+# "Who wrote this report?" is about the report, but a list of names is far from the question for the embedder
+# (similarity 0.25): asked about this report by name, the question passes the relevance floor.
+_ASKS_AUTHORS = re.compile(
+    r"\b(who\b.*\b(wrote|written|made|produced|authored)|authors?|auteurs?|schrijvers?|projectteam\w*|project team"
+    r"|wie\b.*\b(geschreven|schreef|gemaakt|opgesteld)|(geschreven|opgesteld|gemaakt) door|written by)\b",
+    re.IGNORECASE,
+)
+_THE_REPORT = re.compile(r"\b(report|study|document|publication|rapport|studie|onderzoek|publicatie)\b", re.IGNORECASE)
 _ASKS_YEAR = re.compile(r"\b(wanneer|welk jaar|in welk|tot wanneer|when|what year|which year|by when)\b", re.IGNORECASE)
 # "Wat zegt het CPB-rapport ...": a question about another organisation's publication.
 _OTHER_SOURCE = re.compile(
@@ -230,7 +238,7 @@ class Assistant:
         t0 = time.perf_counter()
         result = self._retrieve(question, standalone, history, language, scenarios)
         retrieval_s = time.perf_counter() - t0
-        if result.best_dense < self.settings.min_relevance:
+        if result.best_dense < self.settings.min_relevance and not _asks_authors(standalone):
             yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice,
                                       Timings(retrieval_s=retrieval_s)))
             return
@@ -383,6 +391,11 @@ def carry_over(question: str, history: Sequence[Turn], language: Language) -> st
         joiner = " en " if language == "nl" else " and "
         return f"{strip_scenarios(previous)} (scenario {joiner.join(named)}) {question}"
     return f"{previous} {question}"
+
+
+def _asks_authors(question: str) -> bool:
+    """"Who wrote this report?": about the report itself, though far from its text for the embedder."""
+    return bool(_ASKS_AUTHORS.search(question) and _THE_REPORT.search(question))
 
 
 def _states_a_figure(sentences: Sequence[Sentence], question: str) -> bool:

@@ -7,6 +7,9 @@ import threading
 from functools import lru_cache
 
 _WORD = re.compile(r"\w\w+", re.UNICODE)
+# "zzp'ers", "cao's", "scenario's": the word is the part before the apostrophe. Split, the suffix became a word of
+# its own ("ers" -> "er"), so "pensioen van zzp'ers" matched half of a passage that only says "zzp'ers".
+_APOSTROPHE_SUFFIX = re.compile(r"['’](?:s|ers?|en|tjes?)\b")
 _local = threading.local()
 
 
@@ -30,4 +33,5 @@ def _stemmer():
 def stems(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
     """Stemmed content words of a text, in order (lowercased, stopwords removed)."""
     stop = stopwords() | extra_stop
-    return _stemmer().stemWords([w for w in _WORD.findall(text.lower()) if w not in stop])
+    words = _WORD.findall(_APOSTROPHE_SUFFIX.sub("", text.lower()))
+    return _stemmer().stemWords([w for w in words if w not in stop])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from assistant.citations import (
+    RANK_MARGIN,
     Alignment,
     add_quotes,
     align,
+    counts_supported,
     keep_passage,
     render_answer,
     select_quotes,
@@ -14,6 +16,7 @@ from assistant.citations import (
 )
 from assistant.embeddings import FakeEmbedder
 from assistant.schema import Chunk, Citation, Sentence
+from assistant.text import stems
 
 
 def _chunk(cid: str, scenario: str, text: str) -> Chunk:
@@ -69,6 +72,61 @@ def test_a_figure_the_passage_does_not_state_is_never_supported() -> None:
     assert result.sentences == () and result.dropped == (invented,)
     stated = align("Er is een 4-daagse werkweek ingevoerd.", PASSAGES)
     assert stated.citations[0].chunk.id == "b"
+
+
+def test_a_count_is_verified_only_next_to_the_thing_the_passage_counts() -> None:
+    passage = ("Op basis hiervan zijn twee kernonzekerheden bepaald. "
+               "Deze ontwikkelingen zijn verdiept in gesprekken met experts.")
+    # "twee" and "experts" are both in the passage, but the passage does not say there were two experts.
+    assert not counts_supported("Er zijn twee experts geraadpleegd.", passage)
+    assert counts_supported("Er zijn twee kernonzekerheden bepaald.", passage)
+    assert not counts_supported("Er zijn drie kernonzekerheden bepaald.", passage)
+    # An English sentence names the counted thing in other words: only the number can be checked.
+    assert counts_supported("Two core uncertainties were chosen.", passage)
+    assert not counts_supported("Three core uncertainties were chosen.", passage)
+    assert counts_supported("De scenario's kijken 10 tot 15 jaar vooruit.", "de komende 10 tot 15 jaar ontwikkelen")
+    # Part of a compound counts: "vier scenario's" is what "vier toekomstscenario's" says.
+    assert counts_supported("Er zijn vier scenario's.", "Er zijn vier toekomstscenario's ontwikkeld voor elk scenario.")
+
+
+def test_a_wrong_count_does_not_make_the_wrong_passage_cited() -> None:
+    passages = [
+        _chunk("axes", "A", "Daarna kies je twee cruciale onzekerheden uit de ontwikkelingen met experts."),
+        _chunk("list", "A", "Dit leidde tot een selectie van tien ontwikkelingen, verdiept met experts."),
+    ]
+    result = align("Met experts zijn tien ontwikkelingen gekozen.", passages)
+    assert [c.chunk.id for c in result.citations] == ["list"]
+    assert align("Met experts zijn twee ontwikkelingen gekozen.", passages).sentences == ()
+
+
+def test_a_passage_that_does_not_support_a_sentence_does_not_block_one_that_does() -> None:
+    words = ["kantoor", "fiets", "tafel", "boom", "wolk", "rivier", "berg", "zomer", "winter", "lamp", "deur"]
+    sentence = " ".join(words) + "."
+    passages = [_chunk("top", "A", " ".join(words[:5]) + "."), _chunk("low", "A", " ".join(words[5:]) + ".")]
+    # 5 of 11 words (below the threshold) for the higher-ranked passage, 6 of 11 for the lower one: within the
+    # rank margin, but the margin only decides between passages that both support the sentence.
+    result = align(sentence, passages, margin=RANK_MARGIN)
+    assert [c.chunk.id for c in result.citations] == ["low"]
+
+
+def test_the_suffix_after_an_apostrophe_is_not_a_word_of_its_own() -> None:
+    assert stems("zzp'ers") == stems("zzp’er") == stems("zzp") == ["zzp"]
+    assert stems("cao's en scenario’s") == ["cao", "scenario"]
+    # Split, "zzp'ers" counted twice ("zzp" + "er") and verified half of an invented claim on its own.
+    cell = [_chunk("cell", "D", "vakbond vooral voor zzp'ers, collectief grotendeels verdwenen")]
+    assert align("Het pensioen van zzp'ers wordt beperkt.", cell).sentences == ()
+
+
+def test_a_repeated_sentence_is_said_once_and_a_bare_lead_in_not_at_all() -> None:
+    draft = ("De belangrijkste punten zijn: Concurrentie onder zelfstandigen is hevig. "
+             "Concurrentie onder zelfstandigen is hevig. Concurrentie onder zelfstandigen is hevig.")
+    result = align(draft.replace("zijn: ", "zijn:\n"), PASSAGES)
+    assert [s.text for s in result.sentences] == ["Concurrentie onder zelfstandigen is hevig."]
+
+
+def test_a_clause_cut_from_a_list_loses_its_trailing_comma() -> None:
+    result = align("Werkonzekerheid is de norm geworden,", PASSAGES)
+    assert render_answer(result.sentences) == "Werkonzekerheid is de norm geworden [1]."
 
 
 def test_quotes_come_only_from_the_passages_the_answer_already_cites() -> None:

@@ -93,12 +93,13 @@ def test_nothing_lost(raw_text: str, sections: list[dict]) -> None:
 
 
 def test_people_tables(raw_text: str, sections: list[dict]) -> None:
-    """Every expert/project team row is one 'Name (Organisation)' line, in order."""
+    """Every expert/project team row is one 'Name (Organisation)' item of the list, in order."""
     raw_rows = [squash(line) for line in raw_text[raw_text.index(PEOPLE_HEADER) :].splitlines()]
     expected = [row for row in raw_rows if row and row not in PEOPLE_TABLE_HEADERS]
     people = [s for s in sections if s["kind"] == "experts"]
     assert [s["id"] for s in people] == ["betrokken-experts", "projectteam"]
-    lines = [line for s in people for line in s["text"].split("\n")]
+    assert all(s["text"].endswith(".") and "\n" not in s["text"] for s in people)
+    lines = [line for s in people for line in s["text"].removesuffix(".").split("; ")]
     assert all(re.fullmatch(r"[^()]+ \([^()]+\)", line) for line in lines), lines
     assert [squash(re.sub(r"[()]", "", line)) for line in lines] == expected
     assert "Tinne van der Elst (Tilburg University)" in lines

@@ -186,3 +186,18 @@ def test_a_single_topic_answer_cites_the_passage_the_model_wrote_from(shared_fak
     assert [c.chunk.id for c in answer.citations] == [second.id]
     assert all(s.markers == (1,) for s in answer.sentences)
     assert aside not in answer.answer
+
+
+def test_who_wrote_the_report_is_answered_from_the_project_team_below_the_relevance_floor(
+        shared_fake_assistant: Assistant) -> None:
+    # A list of names is far from "who wrote this?" for the embedder; the question is still about the report.
+    strict = shared_fake_assistant.settings.model_copy(update={"min_relevance": 0.99})
+    assistant = Assistant(strict, embedder=shared_fake_assistant.embedder, chat_model=FakeChatModel())
+    for question in ("Who wrote this report?", "Wie heeft dit rapport geschreven?"):
+        answer = assistant.ask(question)
+        assert not answer.refused, question
+        # "wrote"/"geschreven" bring in the report's word for its authors: the project team list leads.
+        assert answer.hits[0].chunk.path == ("Projectteamleden",), question
+    # Questions about other authors stay below the floor.
+    assert assistant.ask("Who wrote Harry Potter?").refused
+    assert assistant.ask("Wie schreef de Max Havelaar?").refused
