@@ -109,6 +109,22 @@ def test_a_passage_that_does_not_support_a_sentence_does_not_block_one_that_does
     assert [c.chunk.id for c in result.citations] == ["low"]
 
 
+def test_an_answer_to_a_question_the_report_only_asks_is_not_verified_by_it() -> None:
+    question = [_chunk("q", "D", "Hoe kan de continuïteit van kennis behouden blijven bij werkgevers?")]
+    made_up = "De continuïteit van kennis blijft behouden door sterke banden met werkgevers."
+    assert align(made_up, question).sentences == ()
+    # Reporting the question is what the passage supports.
+    for reported in ("Het rapport vraagt hoe de continuïteit van kennis behouden kan blijven bij werkgevers.",
+                     "Hoe kan de continuïteit van kennis behouden blijven bij werkgevers?"):
+        assert [c.chunk.id for c in align(reported, question).citations] == ["q"], reported
+
+
+def test_one_shared_word_verifies_only_a_one_word_claim() -> None:
+    cell = [_chunk("cell", "D", "minimale vangnetten, grote kans op armoede en sociale onzekerheid")]
+    assert align("Sociale inclusie.", cell).sentences == ()
+    assert align("Sociale onzekerheid.", cell).sentences
+
+
 def test_the_suffix_after_an_apostrophe_is_not_a_word_of_its_own() -> None:
     assert stems("zzp'ers") == stems("zzp’er") == stems("zzp") == ["zzp"]
     assert stems("cao's en scenario’s") == ["cao", "scenario"]
