@@ -233,6 +233,7 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
             if found.passage not in quotes or found.score > quotes[found.passage][1]:
                 quotes[found.passage] = (found.quote, found.score)
             text = text.rstrip(" ,;")  # a clause cut from a list ends without its comma
+            text = text[:1].upper() + text[1:]  # and a sentence starts with a capital
             kept.append(Sentence(text if text[-1:] in ".!?" else f"{text}.", (n,)))
     citations = tuple(
         Citation(n=n, chunk=passages[pi], quote=quotes[pi][0], support=quotes[pi][1])

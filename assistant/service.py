@@ -71,6 +71,11 @@ _ASKS_AUTHORS = re.compile(
     re.IGNORECASE,
 )
 _THE_REPORT = re.compile(r"\b(report|study|document|publication|rapport|studie|onderzoek|publicatie)\b", re.IGNORECASE)
+# The condense prompt's own labels, which the small model sometimes repeats before the rewrite.
+_ROLE_PREFIX = re.compile(
+    r"^\s*(gebruiker|user|vervolgvraag|follow-up question|zelfstandige vraag|standalone question|vraag|question)\s*:\s*",
+    re.IGNORECASE,
+)
 _ASKS_YEAR = re.compile(r"\b(wanneer|welk jaar|in welk|tot wanneer|when|what year|which year|by when)\b", re.IGNORECASE)
 # "Wat zegt het CPB-rapport ...": a question about another organisation's publication.
 _OTHER_SOURCE = re.compile(
@@ -350,10 +355,12 @@ class Assistant:
     def _condense(self, question: str, language: Language, history: tuple[Turn, ...]) -> str:
         """A standalone version of a follow-up; falls back to carrying the previous question's scenario."""
         rewrite = build_condense_chain(self.chat_model).invoke(CondenseInput(question, language, history[-3:]))
-        rewrite = clean_question(rewrite.split("\n")[0]).strip('"')
+        rewrite = _ROLE_PREFIX.sub("", clean_question(rewrite.split("\n")[0])).strip('"')
         named = set(detect_scenarios(question))
         keeps_scenario = bool(named or detect_scenarios(rewrite) or not detect_scenarios(history[-1].user))
-        usable = bool(rewrite) and len(rewrite) <= 300 and not _refused(rewrite)
+        # The model echoing "And in scenario A?" has not rewritten it: the carry-over keeps the topic.
+        echoed = rewrite.casefold().strip(" ?") == question.casefold().strip(" ?")
+        usable = bool(rewrite) and len(rewrite) <= 300 and not _refused(rewrite) and not echoed
         if usable and keeps_scenario and named <= set(detect_scenarios(rewrite)):
             return rewrite
         return carry_over(question, history, language)

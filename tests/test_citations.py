@@ -140,8 +140,8 @@ def test_a_repeated_sentence_is_said_once_and_a_bare_lead_in_not_at_all() -> Non
     assert [s.text for s in result.sentences] == ["Concurrentie onder zelfstandigen is hevig."]
 
 
-def test_a_clause_cut_from_a_list_loses_its_trailing_comma() -> None:
-    result = align("Werkonzekerheid is de norm geworden,", PASSAGES)
+def test_a_clause_cut_from_a_list_loses_its_trailing_comma_and_starts_with_a_capital() -> None:
+    result = align("werkonzekerheid is de norm geworden,", PASSAGES)
     assert render_answer(result.sentences) == "Werkonzekerheid is de norm geworden [1]."
 
 
