@@ -147,10 +147,13 @@ def fuse(results: Sequence[SearchResult], k: int) -> SearchResult:
 def scenario_passage(hits: Sequence[Hit], scenario: str) -> Hit | None:
     """The passage a comparison reads for one scenario: its overview table cell where that ranks in the top
     COMPARISON_DEPTH (the cells answer "compare on X" compactly, and the report's comparisons are built on
-    them), else the scenario's best hit."""
+    them), preferably in the same table row as the best-ranked cell; else the scenario's best hit."""
     own = (h for h in hits if h.chunk.scenario == scenario)
-    cell = next((h for h in hits[:COMPARISON_DEPTH]
-                 if h.chunk.scenario == scenario and h.chunk.kind == "overview_cell"), None)
+    cells = [h for h in hits[:COMPARISON_DEPTH] if h.chunk.kind == "overview_cell"]
+    # Like with like: the scenario's cell in the table row (dimension) of the best-ranked cell, when it ranks.
+    row = cells[0].chunk.path[:-1] if cells else None
+    cell = next((h for h in cells if h.chunk.scenario == scenario and h.chunk.path[:-1] == row), None)
+    cell = cell or next((h for h in cells if h.chunk.scenario == scenario), None)
     return cell or next(own, None)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.embeddings import FakeEmbedder
 from assistant.glossary import expand_query
-from assistant.retrieval import Retriever, SearchResult, fuse
+from assistant.retrieval import Retriever, SearchResult, fuse, scenario_passage
 from assistant.routing import Route
 from assistant.schema import Chunk, Hit
 from assistant.service import Assistant
@@ -91,3 +91,19 @@ def test_a_question_about_policy_questions_finds_the_policy_chapter(shared_fake_
     monkeypatch.setattr(retrieval, "POLICY_BOOST", 1.0)
     plain = [first_policy_rank(q) for q in questions]
     assert all(b <= p for b, p in zip(boosted, plain, strict=True)) and boosted != plain, (boosted, plain)
+
+
+def _cell(scenario: str, row: str) -> Hit:
+    path = ("Verschillen en overeenkomsten tussen scenario’s", row, f"Scenario {scenario}")
+    return Hit(Chunk(f"{row}-{scenario}", row, path, scenario, "overview_cell", row.lower(), "• cel", 0, 5), 1.0)
+
+
+def test_a_comparison_reads_each_scenario_in_the_table_row_of_the_best_cell() -> None:
+    # "How does the government's role differ between B and C?": C's technology cell happens to rank above
+    # its role cell, but the comparison is on the role row.
+    hits = [_cell("B", "Rol"), _cell("C", "Technologie"), _hit("c-text", "C"), _cell("C", "Rol")]
+    assert scenario_passage(hits, "B").chunk.id == "Rol-B"
+    assert scenario_passage(hits, "C").chunk.id == "Rol-C"
+    # Without a cell in that row, the scenario's best-ranked cell, and without any cell its best passage.
+    assert scenario_passage(hits[:3], "C").chunk.id == "Technologie-C"
+    assert scenario_passage([_cell("B", "Rol"), _hit("c-text", "C")], "C").chunk.id == "c-text"
