@@ -19,6 +19,9 @@ _EN_WORDS = {"what", "which", "how", "why", "who", "where", "the", "and", "for",
              "do", "mean", "about", "compare", "give", "explain", "between", "says", "say", "is", "you", "me", "tell"}
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 _NON_LATIN = re.compile(r"[^\x00-\u024f\s\d\W]")
+# "Patrick van der Duin", "Ellemarijn de Geit": names carry no language, but their particles and spelling read as
+# Dutch, so an English answer listing the project team was classified as Dutch.
+_NAME = re.compile(r"\b[A-Z][^\W\d_]+(?:\s+(?:van|der|den|de|ten|ter|te)){0,3}\s+[A-Z][^\W\d_]+")
 _lock = threading.Lock()
 
 
@@ -41,6 +44,8 @@ def _identifiers():
 
 def detect(text: str, default: Language = "nl") -> Detection:
     """Language of the text; ambiguous short texts get `default` (e.g. the conversation's language)."""
+    unnamed = _NAME.sub(" ", text)
+    text = unnamed if _WORD.search(unnamed) else text
     words = [w.lower() for w in _WORD.findall(text)]
     nl = sum(w in _NL_WORDS for w in words)
     en = sum(w in _EN_WORDS for w in words)

@@ -49,6 +49,11 @@ def test_comparisons_spread_over_scenarios() -> None:
         ("Was bedeutet Szenario D für Selbständige?", "en", "other"),
         ("Quelle est la conclusion du rapport?", "en", "other"),
         ("wat zegt het rapport over flexwerkers", "nl", "nl"),
+        # Dutch names do not make an English answer Dutch, nor an English question about a person.
+        ("The project team consisted of Sandra Mathijssen, Noëla Hantschel, Patrick van der Duin, Jessie Koen, "
+         "Marloes Vooijs, Roy Peijen, Ellemarijn de Geit, and Ruth van Veelen. From the report (in Dutch):", "en", "en"),
+        ("Who is Ruth van Veelen?", "en", "en"),
+        ("Wie is Sandra Mathijssen?", "nl", "nl"),
     ],
 )
 def test_language(text: str, language: str, detected: str) -> None:
