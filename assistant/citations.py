@@ -163,6 +163,8 @@ def counts_supported(sentence: str, passage: str) -> bool:
         if noun and noun in passage_stems and not any(_same_word(noun, w) for following in near for w in following):
             return False
     return True
+
+
 _SCENARIO_REF = re.compile(r"SCENARIO\s+([A-D])\b")
 
 
