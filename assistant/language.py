@@ -42,9 +42,15 @@ def _identifiers():
     return full, pair
 
 
+def _drop_name(match: re.Match[str]) -> str:
+    """A name goes; capitalised function words ("What Does Scenario D Mean For …?", title case) stay."""
+    capitals = [w.lower() for w in _WORD.findall(match.group(0)) if w[0].isupper()]
+    return match.group(0) if any(w in _NL_WORDS or w in _EN_WORDS for w in capitals) else " "
+
+
 def detect(text: str, default: Language = "nl") -> Detection:
     """Language of the text; ambiguous short texts get `default` (e.g. the conversation's language)."""
-    unnamed = _NAME.sub(" ", text)
+    unnamed = _NAME.sub(_drop_name, text)
     text = unnamed if _WORD.search(unnamed) else text
     words = [w.lower() for w in _WORD.findall(text)]
     nl = sum(w in _NL_WORDS for w in words)

@@ -54,6 +54,10 @@ def test_comparisons_spread_over_scenarios() -> None:
          "Marloes Vooijs, Roy Peijen, Ellemarijn de Geit, and Ruth van Veelen. From the report (in Dutch):", "en", "en"),
         ("Who is Ruth van Veelen?", "en", "en"),
         ("Wie is Sandra Mathijssen?", "nl", "nl"),
+        # Title case is not a name.
+        ("What Does Scenario D Mean For Freelancers?", "en", "en"),
+        ("How Do Trade Unions Work In Scenario B?", "en", "en"),
+        ("Wat Betekent Scenario D Voor Zzp-ers?", "nl", "nl"),
     ],
 )
 def test_language(text: str, language: str, detected: str) -> None:
