@@ -120,13 +120,12 @@ _COUNT_WORDS = {
         ("twaalf", "twelve"), ("dertien", "thirteen"), ("veertien", "fourteen"), ("vijftien", "fifteen"),
     )) for w in ws
 }
-_TOKEN = re.compile(r"\w+")
 COUNT_WINDOW = 3
 
 
 def _counts(text: str) -> list[tuple[int, list[str]]]:
     """Each count in a text (a number word or a small figure) with the stems of the words that follow it."""
-    words = _TOKEN.findall(text.lower())
+    words = _WORDS.findall(text.lower())
     found = []
     for i, word in enumerate(words):
         value = _COUNT_WORDS.get(word)
@@ -154,7 +153,7 @@ def counts_supported(sentence: str, passage: str) -> bool:
     if not stated:
         return True
     in_passage = _counts(passage)
-    passage_stems = set(stems(passage))
+    passage_stems = content_tokens(passage)
     for value, after in stated:
         near = [following for v, following in in_passage if v == value]
         if not near:
