@@ -44,7 +44,7 @@ EXPANSIONS: dict[str, str] = {
     r"method\w*|approach": "methode assenkruismethode deskresearch DESTEP",
     r"developments?|trends?": "ontwikkelingen",
     r"conclu\w*": "conclusie",
-    r"key message": "kernboodschap",
+    r"(key|main|core|central) message": "kernboodschap",
     r"implications?": "implicaties",
     r"experts?|interview\w*": "experts expert",
     r"\bauthors?\b|\bwrote\b|\bwritten\b|auteurs?\b|geschreven|schrijvers?\b|opgesteld|project ?team":
@@ -72,6 +72,12 @@ EXPANSIONS: dict[str, str] = {
     r"tax\w*": "belastingen belasting belastingstelsel heffing",
     r"project ?team|team members?": "projectteamleden projectteam",
     r"housing|health ?care|care\b": "zorg huisvesting",
+    r"pensions?|retire\w*": "pensioen",
+    r"time horizon|how far ahead|horizon|how many years": "komende 10 tot 15 jaar tien jaar",
+    r"uncertaint\w*": "onzekerheid onzekerheden",
+    r"older workers|elderly|age?ing": "ouderen",
+    r"automat\w*|robot\w*": "automatisering robotisering",
+    r"exhaustive|complete\w*|only possible": "volledig",
 }
 
 # Dutch terms an English answer keeps, with a short gloss (first occurrence only).
@@ -94,10 +100,20 @@ def expand_query(question: str) -> str:
 
 
 def add_glosses(answer: str) -> str:
-    """Add an English gloss after the first occurrence of each Dutch key term, unless one is there."""
+    """Add an English gloss after the first occurrence of each Dutch key term, unless one is there.
+
+    Inside a quote from the report the gloss goes in square brackets, the usual mark of words added to a
+    quotation, so the report's own words stay recognisable.
+    """
     for term, gloss in GLOSSES.items():
-        pattern = re.compile(rf"\b{re.escape(term)}\b(?!\s*\()", re.IGNORECASE)
         if gloss.lower() in answer.lower():
             continue
-        answer = pattern.sub(lambda m, g=gloss: f"{m.group(0)} ({g})", answer, count=1)
+        pattern = re.escape(term).replace("'", "['’]")  # the report writes zzp’ers
+        match = re.search(rf"\b{pattern}\b(?!\s*[(\[])", answer, re.IGNORECASE)
+        if match is None:
+            continue
+        before = answer[: match.end()]
+        quoted = before.count("“") > before.count("”")
+        addition = f" [{gloss}]" if quoted else f" ({gloss})"
+        answer = before + addition + answer[match.end():]
     return answer

@@ -22,6 +22,12 @@ _NON_LATIN = re.compile(r"[^\x00-\u024f\s\d\W]")
 # "Patrick van der Duin", "Ellemarijn de Geit": names carry no language, but their particles and spelling read as
 # Dutch, so an English answer listing the project team was classified as Dutch.
 _NAME = re.compile(r"\b[A-Z][^\W\d_]+(?:\s+(?:van|der|den|de|ten|ter|te)){0,3}\s+[A-Z][^\W\d_]+")
+# The scenarios' Dutch names are names too: "highest in scenario A: Prestatiemaatschappij and C: Collectieve
+# waarden boven winst" is an English sentence.
+_SCENARIO_NAME = re.compile(
+    r"prestatie\s*maatschappij|technologie solidair aan zet|collectieve waarden boven winst|solowerk in crisistijd",
+    re.IGNORECASE,
+)
 _lock = threading.Lock()
 
 
@@ -50,7 +56,7 @@ def _drop_name(match: re.Match[str]) -> str:
 
 def detect(text: str, default: Language = "nl") -> Detection:
     """Language of the text; ambiguous short texts get `default` (e.g. the conversation's language)."""
-    unnamed = _NAME.sub(_drop_name, text)
+    unnamed = _NAME.sub(_drop_name, _SCENARIO_NAME.sub(" ", text))
     text = unnamed if _WORD.search(unnamed) else text
     words = [w.lower() for w in _WORD.findall(text)]
     nl = sum(w in _NL_WORDS for w in words)

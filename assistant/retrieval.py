@@ -10,8 +10,8 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.glossary import expand_query
 from assistant.index import VectorIndex
-from assistant.routing import Route, route
-from assistant.schema import Chunk, Hit
+from assistant.routing import Route, is_broad_topic, route
+from assistant.schema import SCENARIOS, Chunk, Hit
 from assistant.text import stems
 
 _SEARCH_STOP = frozenset({"scenario", "scenario's", "scenarios"})
@@ -36,9 +36,19 @@ _POLICY_INTENT = re.compile(
 _SUMMARY_INTENT = re.compile(
     r"\b(notendop|samenvatting|samengevat|kort(weg)?|in het kort|houdt\b.*\bin\b|wat is scenario|"
     r"wat betekent scenario [a-d]\s*\??$|summar\w*|in short|nutshell|briefly|overview of scenario|"
-    r"what is scenario|describe scenario|beschrijf scenario|kenmerk\w*|characteri[sz]\w*)",
+    r"what is scenario|describe scenario|beschrijf scenario|kenmerk\w*|characteri[sz]\w*|"
+    r"(?:tell me|vertel)\b.{0,20}\b(?:about|over) scenario [a-d]\s*[?.!]*$)",
     re.IGNORECASE,
 )
+# "Summarise the report", "Wat is de kernboodschap van het rapport?": the report as a whole, which its
+# introduction and conclusion sum up (the scenario summaries would each give one future).
+_GIST = re.compile(
+    r"\b(summar\w*|samenvatting|samen\s*vatten|vat\b.{0,40}\bsamen|waar gaat|what is\b.{0,40}\babout|"
+    r"main (?:message|point|finding|conclusion|takeaway)s?|key (?:message|point|finding|takeaway)s?|kernboodschap|"
+    r"hoofdboodschap|belangrijkste (?:boodschap|bevinding\w*|punten|conclusie\w*)|nutshell|in het kort|in short)",
+    re.IGNORECASE,
+)
+_THE_REPORT = re.compile(r"\b(report|study|publication|document|rapport|studie|publicatie|tno)\b", re.IGNORECASE)
 
 
 class LexicalIndex:
@@ -97,7 +107,8 @@ class Retriever:
         lex_rank = {self.chunks[i].id: r for r, i in enumerate(lex_order, 1)}
 
         steer = bool(the_route.scenarios) and len(the_route.scenarios) < 4
-        wants_summary = bool(_SUMMARY_INTENT.search(query))
+        wants_gist = not the_route.scenarios and bool(_GIST.search(query) and _THE_REPORT.search(query))
+        wants_summary = bool(_SUMMARY_INTENT.search(query)) and not wants_gist
         wants_policy = bool(_POLICY_INTENT.search(query))
         fused: list[Hit] = []
         for chunk in self.chunks:
@@ -106,6 +117,8 @@ class Retriever:
             score = ((1 / (RRF_K + dr) if dr else 0.0) + (LEXICAL_WEIGHT / (RRF_K + lr) if lr else 0.0)
                      + (1 / (RRF_K + er) if er else 0.0))
             if wants_summary and chunk.kind == "summary":
+                score *= SUMMARY_BOOST
+            if wants_gist and chunk.kind in ("conclusion", "background"):
                 score *= SUMMARY_BOOST
             if wants_policy and chunk.kind in ("policy_question", "policy_intro"):
                 score *= POLICY_BOOST
@@ -116,6 +129,10 @@ class Retriever:
                     score *= SCENARIO_PENALTY
             fused.append(Hit(chunk, score, dense_sim.get(chunk.id), dr, lr))
         fused.sort(key=lambda h: -h.score)
+        if not scenarios and not the_route.scenarios and fused[0].chunk.scenario and is_broad_topic(query):
+            # "What does the report say about AI?" answered from the one scenario passage that ranks first would
+            # pass one future off as the report's view: each scenario answers for itself.
+            the_route = Route(SCENARIOS, comparison=True)
         hits = _spread(fused, the_route, k) if the_route.comparison else fused[:k]
         best_dense = max(dense_sim.values(), default=0.0)
         return SearchResult(query, the_route, tuple(hits), best_dense)

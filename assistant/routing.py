@@ -20,16 +20,41 @@ _NAMES: dict[str, tuple[str, ...]] = {
 _NAME_PATTERNS = {s: re.compile("|".join(p), re.IGNORECASE) for s, p in _NAMES.items()}
 # "scenario D", "scenario's A en C", "scenarios A, B and D", "scenario A vs. C"
 _LETTER_LIST = re.compile(
-    r"\bscenario(?:'s|’s|s)?\s+((?:[a-d]\b(?:\s*(?:,|&|/|\ben\b|\band\b|\bof\b|\bor\b|\bvs\.?|\bversus\b|\bmet\b|\bwith\b)\s*)?)+)",
+    r"\bsc?enari?o(?:'s|’s|s)?\s+((?:[a-d]\b(?:\s*(?:,|&|/|\ben\b|\band\b|\bof\b|\bor\b|\bvs\.?|\bversus\b|\bmet\b|\bwith\b)\s*)?)+)",
     re.IGNORECASE,
 )
 # "A en C", "A and C", "A vs C" with capital letters only (to avoid the article "a").
 _BARE_PAIR = re.compile(r"\b([A-D])\s*(?:,|&|/|en|and|vs\.?|versus|met|with|of|or)\s*([A-D])\b")
 # "En in D?", "And for B?": a capital letter after a preposition, typical of follow-ups.
 _BARE_SINGLE = re.compile(r"\b(?:in|for|voor|about|over|bij)\s+([A-D])\b(?!['’-])")
+_SCENARIO_WORD = r"(?:scenario|futures\b|toekomst(?:beeld)?en\b)"
 _ALL = re.compile(
-    r"\b(alle|vier|elk|ieder|welk|welke|which|all|four|each|every|in which)\b[^?.!]{0,20}\bscenario|"
+    rf"\b(alle|vier|elk|ieder|welk|welke|which|all|four|each|every|in which)\b[^?.!]{{0,20}}\b{_SCENARIO_WORD}|"
+    r"\b(in|across|over|between|tussen|per)\s+(de\s+|the\s+|alle\s+|all\s+)?(verschillende\s+|different\s+)?"
+    r"scenario(?:'s|’s|s)\b|"
     r"\bvergelijk\w*|\bcompar\w*|\bverschil\w*|\bdiffer\w*|\bworst\b|\bslechtst\w*|\bside by side\b",
+    re.IGNORECASE,
+)
+# Questions about the scenarios as a set, as the method made them ("How were the four scenarios developed?",
+# "Are these the only possible futures?"): the method chapter answers them, not a scenario-by-scenario comparison.
+_MADE = (r"(?:ontwikkeld|opgesteld|gemaakt|geconstrueerd|gebouwd|gebaseerd|bepaald|gekozen|developed|constructed|built|"
+         r"created|made|derived|based|chosen|selected)")
+_ABOUT_THE_METHOD = re.compile(
+    rf"\b{_SCENARIO_WORD}\S*\s+(?:\w+\s+){{0,3}}{_MADE}\s*(?:[?.!]|$)|"
+    r"\b(?:ontwikkel|construe|develop|construct|build|creat|made|make|maak|derive|kies|kozen|choose|chose|select)\w*\s+"
+    r"(?:(?:de|the|these|deze|those|die|vier|four|alle|all)\s+)*scenario|"
+    r"\b(methode\w*|method\w*|assenkruis\w*|axes|axis|kwadrant\w*|quadrants?|kernonzekerhe\w*|"
+    r"(?:key|core) uncertaint\w*|enige mogelijke|volledig|only (?:possible|ones?)\b|exhaustive|"
+    r"predict\w*|voorspel\w*|tijdshorizon|time horizon|how far ahead|hoe ver vooruit|"
+    r"how many (?:scenarios|futures)\s*(?:are there|did|does|do|\?)|hoeveel scenario\S*\s*(?:zijn er|heeft|\?)|why (?:are there )?four|waarom (?:zijn er )?vier)",
+    re.IGNORECASE,
+)
+# "What does the report say about AI?", "Hoe zit het met flexwerk?": a topic, asked of the report as a whole.
+_BROAD_TOPIC = re.compile(
+    r"\b(wat zegt (?:het rapport|het onderzoek|de studie|tno)\b.*\bover|"
+    r"what (?:does|do) (?:the report|the study|tno|the authors) (?:say|tell|write)\b.*\babout|"
+    r"hoe zit het met|what about|how about|wat gebeurt er met|what happens (?:to|with)|"
+    r"(?:wat is|what is|welke|what) (?:de |the )?rol(?:e)?\b.*\b(?:van|of|speelt|spelen|play|plays)\b)",
     re.IGNORECASE,
 )
 # Distinctive name words, matched with a little typo tolerance ("prestatiemaatschapij").
@@ -72,6 +97,12 @@ def detect_scenarios(text: str) -> tuple[str, ...]:
     return tuple(s for s in SCENARIOS if s in found)
 
 
+def is_broad_topic(question: str) -> bool:
+    """A topic asked of the report as a whole, with no scenario named ("What does the report say about AI?")."""
+    return (bool(_BROAD_TOPIC.search(question)) and not detect_scenarios(question)
+            and not _ABOUT_THE_METHOD.search(question))
+
+
 def strip_scenarios(text: str) -> str:
     """The text without its scenario references (letters and names), for reuse with another scenario."""
     text = _LETTER_LIST.sub(" ", text)
@@ -84,7 +115,7 @@ def strip_scenarios(text: str) -> str:
 def route(question: str) -> Route:
     """Which scenarios to steer retrieval to; comparisons spread retrieval over the scenarios concerned."""
     scenarios = detect_scenarios(question)
-    wants_comparison = bool(_ALL.search(question))
+    wants_comparison = bool(_ALL.search(question)) and not _ABOUT_THE_METHOD.search(question)
     if len(scenarios) >= 2:
         return Route(scenarios, comparison=True, named=True)
     if not scenarios and wants_comparison:

@@ -107,3 +107,39 @@ def test_a_comparison_reads_each_scenario_in_the_table_row_of_the_best_cell() ->
     # Without a cell in that row, the scenario's best-ranked cell, and without any cell its best passage.
     assert scenario_passage(hits[:3], "C").chunk.id == "Technologie-C"
     assert scenario_passage([_cell("B", "Rol"), _hit("c-text", "C")], "C").chunk.id == "c-text"
+
+
+def test_a_broad_topic_is_answered_per_scenario_when_scenario_passages_lead(shared_fake_assistant: Assistant) -> None:
+    # "What does the report say about X?" with X found in one scenario's passage first: answering from that
+    # passage alone would pass one future off as the report's view.
+    broad = shared_fake_assistant.retriever.search("Hoe zit het met de zorgpunten?", 6)
+    assert broad.hits[0].chunk.scenario is not None
+    assert broad.route == Route(("A", "B", "C", "D"), comparison=True)
+    # The same topic asked directly, or a broad topic the general chapters answer, keeps its single reading.
+    assert not shared_fake_assistant.retriever.search("Wat zijn zorgpunten?", 6).route.comparison
+    general = shared_fake_assistant.retriever.search("Hoe zit het met de onderzoeksvraag?", 6)
+    assert general.hits[0].chunk.scenario is None and not general.route.comparison
+
+
+def test_summary_questions_find_the_summaries_they_ask_for(shared_fake_assistant: Assistant, monkeypatch) -> None:
+    # "Summarise the report" wants the report's introduction and conclusion, "Tell me about scenario D" that
+    # scenario's summary page.
+    import assistant.retrieval as retrieval
+
+    asked = {"Summarise the report": ("conclusion", "background"),
+             "Waar gaat het rapport over?": ("conclusion", "background"),
+             "Tell me about scenario D": ("summary",), "Vertel iets over scenario B": ("summary",)}
+
+    def first_rank(question: str, kinds: tuple[str, ...]) -> int:
+        hits = shared_fake_assistant.retriever.search(question, 30).hits
+        return next(i for i, h in enumerate(hits) if h.chunk.kind in kinds)
+
+    boosted = [first_rank(q, kinds) for q, kinds in asked.items()]
+    monkeypatch.setattr(retrieval, "SUMMARY_BOOST", 1.0)
+    plain = [first_rank(q, kinds) for q, kinds in asked.items()]
+    assert all(b <= p for b, p in zip(boosted, plain, strict=True)), (boosted, plain)
+    assert boosted[2] < plain[2] and boosted[3] <= 1, (boosted, plain)
+    # Without a report word it is not the report's gist that is asked for.
+    monkeypatch.undo()
+    scenario_summary = shared_fake_assistant.retriever.search("Geef een samenvatting van scenario B", 3).hits
+    assert scenario_summary[0].chunk.kind == "summary"

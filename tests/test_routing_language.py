@@ -6,7 +6,7 @@ import pytest
 
 from assistant.glossary import add_glosses, expand_query
 from assistant.language import detect
-from assistant.routing import detect_scenarios, route
+from assistant.routing import detect_scenarios, is_broad_topic, route
 
 
 @pytest.mark.parametrize(
@@ -21,6 +21,7 @@ from assistant.routing import detect_scenarios, route
         ("Wat zijn de gevolgen van solowerk in crisistijd?", ("D",)),
         ("What about collective values above profit?", ("C",)),
         ("Technologie solidair aan zet: wat doen vakbonden?", ("B",)),
+        ("Welke beleidsvragen roept scenaro C op?", ("C",)),  # a typo in "scenario"
         ("What is a scenario?", ()),
         ("Is a job guarantee part of it?", ()),
     ],
@@ -40,6 +41,48 @@ def test_comparisons_spread_over_scenarios() -> None:
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "Welke rol speelt de overheid in de scenario's?",
+        "What is the role of unions across the scenarios?",
+        "Which futures are low-tech, and what does technology look like there?",
+        "How are skills developed in each scenario?",
+        "Which scenarios are based on solidarity?",
+        "In which scenario is job uncertainty highest?",
+    ],
+)
+def test_questions_over_the_scenarios_are_comparisons(question: str) -> None:
+    assert route(question).comparison
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How were the four scenarios developed?",
+        "Hoe zijn de scenario's ontwikkeld?",
+        "How did TNO develop the scenarios?",
+        "Waarom zijn er vier scenario's?",
+        "Are these four scenarios the only possible futures?",
+        "how far ahead do these scenarios look?",
+        "Hoeveel scenario's zijn er?",
+    ],
+)
+def test_questions_about_how_the_scenarios_were_made_are_not_comparisons(question: str) -> None:
+    # The method chapter answers these; a bullet per scenario would answer a question nobody asked.
+    assert route(question) == route("Wat is de methode?")
+
+
+def test_broad_topic_questions() -> None:
+    assert is_broad_topic("What does the report say about AI?")
+    assert is_broad_topic("Wat zegt het rapport over scholing?")
+    assert is_broad_topic("Hoe zit het met flexwerk?")
+    assert is_broad_topic("What is the role of employers?")
+    assert not is_broad_topic("What does the report say about AI in scenario B?")
+    assert not is_broad_topic("Wat is een skillspaspoort?")
+    assert not is_broad_topic("What does the report say about the method?")
+
+
+@pytest.mark.parametrize(
     ("text", "language", "detected"),
     [
         ("Wat betekent scenario D voor zzp'ers?", "nl", "nl"),
@@ -54,6 +97,10 @@ def test_comparisons_spread_over_scenarios() -> None:
          "Marloes Vooijs, Roy Peijen, Ellemarijn de Geit, and Ruth van Veelen. From the report (in Dutch):", "en", "en"),
         ("Who is Ruth van Veelen?", "en", "en"),
         ("Wie is Sandra Mathijssen?", "nl", "nl"),
+        # Nor do the scenarios' Dutch names.
+        ("The pressure to perform is highest in scenario A: Prestatiemaatschappij and in C: Collectieve waarden "
+         "boven winst, and lowest in scenario B: Technologie solidair aan zet.", "en", "en"),
+        ("Solowerk in crisistijd", "nl", "nl"),
         # Title case is not a name.
         ("What Does Scenario D Mean For Freelancers?", "en", "en"),
         ("How Do Trade Unions Work In Scenario B?", "en", "en"),
@@ -79,3 +126,10 @@ def test_glosses_are_added_once() -> None:
     text = add_glosses("Werkzekerheid is low for zzp'ers. Zzp'ers compete.")
     assert text.count("(self-employed workers)") == 1
     assert "(job security)" in text
+
+
+def test_a_gloss_inside_a_quote_is_marked_as_added() -> None:
+    text = add_glosses("From the report (in Dutch): “De werkzekerheid daalt voor zzp’ers” [1].")
+    assert text == "From the report (in Dutch): “De werkzekerheid [job security] daalt voor zzp’ers [self-employed workers]” [1]."
+    # Outside the quote, parentheses; a term already glossed is left alone.
+    assert add_glosses("The cao (collective labour agreement) applies.") == "The cao (collective labour agreement) applies."
