@@ -54,7 +54,9 @@ _UNKNOWN_SCENARIO = re.compile(r"\bscenario(?:'s|’s|s)?\s+(?![a-dA-D]\b)([e-zE
 # Questions that ask for a figure: answered only when the verified answer states one.
 _ASKS_FIGURE = re.compile(
     r"\b(hoeveel|hoe hoog|how (many|much|high)|percent\w*|procent\w*|percentage|bedrag|amount|euro(?:s|'s)?\b|kost(en|t)?\b|cost|"
-    r"probabilit\w*|kans(en)? (op|dat)|likel(y|ihood)|rate\b|cijfers?|figures?|statistic\w*)|€",
+    r"probabilit\w*|kans(en)? (op|dat)|likel(y|ihood)|rate\b|cijfers?|figures?|statistic\w*|"
+    r"(wat is|what is|what's|hoe hoog is) (het |de |the )?(wettelijk\w* )?(minimum ?loon|minimum ?wage|salaris|salary|"
+    r"uurloon|hourly (wage|rate)|loon|wage)\b(?=\s*([?.!]|$|in\b|van\b|voor\b|for\b|of\b|bij\b)))|€",
     re.IGNORECASE,
 )
 _FIGURE = re.compile(
@@ -265,6 +267,9 @@ class Assistant:
             # The small model sometimes answers Dutch passages in Dutch; ask once more, insisting on the language.
             yield Status("generating", "language")
             draft = build_answer_chain(self.chat_model).invoke(replace(data, insist_language=True))
+            if detect(draft, default=language).language != language:
+                # Still the passages' language: the verified quotes answer alone, under the label that says so.
+                draft = ""
 
         yield Status("verifying")
         timings = Timings(retrieval_s, first_token_s, 0.0)

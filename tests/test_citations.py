@@ -243,3 +243,23 @@ def test_a_short_paraphrase_is_not_mistaken_for_part_of_a_longer_word() -> None:
     alignment = Alignment((Sentence("Ja.", (1,)),), (Citation(1, d, "Ja", 0.9),), ())
     out = add_quotes(alignment, [d], [(0, "De jaren van crisis zijn voorbij.")])
     assert [s.text for s in out.sentences] == ["Ja.", "De jaren van crisis zijn voorbij."]
+
+
+class _AllAlike(FakeEmbedder):
+    """An embedder that finds every text alike, so only the rules around the semantic check decide."""
+
+    def embed_similarity(self, texts: list[str]) -> list[list[float]]:
+        return [[1.0, 0.0] for _ in texts]
+
+
+def test_a_short_fragment_cannot_verify_a_long_claim_by_meaning() -> None:
+    # An overview cell is a few words ("werkgevers: flexibel personeel"); an English sentence of fifteen content
+    # words close to it in meaning says much more than it, like "workers can work from home and the government
+    # gives financial support" (invented; in scenario D the government withdraws).
+    cell = [_chunk("cell", "D", "werkgevers: flexibel personeel")]
+    invented = ("Workers are able to work from home or on a part-time basis, and the government is more likely "
+                "to provide financial support to those who need it.")
+    assert align(invented, cell, _AllAlike(), semantic=True).sentences == ()
+    # A claim of about the fragment's size is judged on its meaning as before.
+    result = align("Employers want flexible staff.", cell, _AllAlike(), semantic=True)
+    assert [c.chunk.id for c in result.citations] == ["cell"]

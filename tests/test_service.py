@@ -8,6 +8,7 @@ import pytest
 
 from assistant.citations import content_tokens, split_sentences
 from assistant.embeddings import FakeEmbedder
+from assistant.language import detect
 from assistant.llm import FakeChatModel
 from assistant.schema import Sentence, Turn
 from assistant.service import _ASKS_FIGURE, Assistant, Final, InputError, Status, Token, _states_a_figure
@@ -157,6 +158,17 @@ def test_europe_is_not_a_question_about_money(question: str) -> None:
     assert _ASKS_FIGURE.search("How many euros per month?") and _ASKS_FIGURE.search("Wat kost het, in €?")
 
 
+@pytest.mark.parametrize(("question", "asks"), [
+    ("What is the minimum wage in scenario C?", True),
+    ("Wat is het minimumloon?", True),
+    ("What is the salary of a nurse in scenario A?", True),
+    ("What is the wage gap in scenario A?", False),  # a question about inequality, not an amount
+    ("Wat is de rol van werkgevers bij lonen?", False),
+])
+def test_asking_what_a_wage_is_asks_for_a_figure(question: str, asks: bool) -> None:
+    assert bool(_ASKS_FIGURE.search(question)) is asks
+
+
 def test_a_follow_up_returns_top_k_passages_whichever_way_it_was_read(shared_fake_assistant: Assistant) -> None:
     history = [Turn("Wat betekent scenario D voor zzp'ers?", "Concurrentie onder zelfstandigen is hevig.")]
     # A rewrite that drops the scenario falls back to the carry-over: then there is one search, not two.
@@ -211,3 +223,13 @@ def test_who_wrote_the_report_is_answered_from_the_project_team_below_the_releva
     # Questions about other authors stay below the floor.
     assert assistant.ask("Who wrote Harry Potter?").refused
     assert assistant.ask("Wie schreef de Max Havelaar?").refused
+
+
+def test_a_draft_that_stays_in_the_passages_language_is_not_shown(shared_fake_assistant: Assistant) -> None:
+    # The fake model restates the Dutch passages, also when asked again to answer in English: the answer is then
+    # the verified quotes under their label, never Dutch sentences presented as the English answer.
+    answer = shared_fake_assistant.ask("What does scenario D mean for self-employed workers?")
+    assert not answer.refused and answer.language == "en"
+    assert all(s.quote for s in answer.sentences)
+    outside_quotes = re.sub(r"“[^”]*”|\[\d+\]", " ", answer.answer)
+    assert detect(outside_quotes, default="en").language == "en"
