@@ -51,6 +51,22 @@ _GIST = re.compile(
 _THE_REPORT = re.compile(r"\b(report|study|publication|document|rapport|studie|publicatie|tno)\b", re.IGNORECASE)
 
 
+# "Wat zegt het rapport over platformwerk?": the frame is about the report, the topic is platform work. Searched
+# with the frame, the report's own introduction ("Dit rapport richt zich op ...") outranks every passage on the topic.
+_REPORT_FRAME = re.compile(
+    r"^\s*(?:en\s+|and\s+)?(?:wat\s+(?:zegt|schrijft|vertelt)\s+(?:het\s+rapport|het\s+onderzoek|de\s+studie|tno)"
+    r"(?:\s+\w+){0,2}?\s+over|what\s+(?:does|do)\s+(?:the\s+report|the\s+study|tno|the\s+authors)\s+"
+    r"(?:say|tell\s+us|write|report)\s+(?:about|on))\s+",
+    re.IGNORECASE,
+)
+
+
+def search_text(question: str) -> str:
+    """The part of the question to search for: without a "what does the report say about" frame."""
+    topic = _REPORT_FRAME.sub("", question).strip()
+    return topic if len(topic) >= 3 else question
+
+
 class LexicalIndex:
     """BM25 over the chunks (heading path + text), Dutch-stemmed, with query expansion for English terms."""
 
@@ -90,10 +106,12 @@ class Retriever:
         the_route = route(query)
         if scenarios:
             the_route = Route(tuple(scenarios), comparison=len(scenarios) > 1, named=True)
-        # The question as asked, and (when it uses domain terms) with the report's Dutch words for them: an
-        # English question is far from the Dutch text for the embedder; the Dutch terms bring it closer.
-        expanded = expand_query(query)
-        texts = [query] if expanded == query else [query, expanded]
+        # The question (its topic, without a "what does the report say about" frame), and when it uses domain
+        # terms, with the report's Dutch words for them: an English question is far from the Dutch text for the
+        # embedder; the Dutch terms bring it closer.
+        topic = search_text(query)
+        expanded = expand_query(topic)
+        texts = [topic] if expanded == topic else [topic, expanded]
         embed_many = getattr(self.embedder, "embed_queries", None)
         vectors = embed_many(texts) if callable(embed_many) else [self.embedder.embed_query(t) for t in texts]
         rankings = [[(cid, sim) for cid, sim in self.index.query(v, len(self.chunks)) if cid in self.by_id]
@@ -102,7 +120,7 @@ class Retriever:
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
         expanded_rank = {cid: r for r, (cid, _) in enumerate(rankings[-1], 1)} if len(rankings) > 1 else {}
         dense_sim = dict(dense)  # the relevance floor judges the question as asked
-        lex_scores = self.lexical.scores(query)
+        lex_scores = self.lexical.scores(topic)
         lex_order = sorted((i for i, s in enumerate(lex_scores) if s > 0), key=lambda i: -lex_scores[i])
         lex_rank = {self.chunks[i].id: r for r, i in enumerate(lex_order, 1)}
 

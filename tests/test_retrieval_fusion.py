@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.embeddings import FakeEmbedder
 from assistant.glossary import expand_query
-from assistant.retrieval import Retriever, SearchResult, fuse, scenario_passage
+from assistant.retrieval import Retriever, SearchResult, fuse, scenario_passage, search_text
 from assistant.routing import Route
 from assistant.schema import Chunk, Hit
 from assistant.service import Assistant
@@ -143,3 +143,16 @@ def test_summary_questions_find_the_summaries_they_ask_for(shared_fake_assistant
     monkeypatch.undo()
     scenario_summary = shared_fake_assistant.retriever.search("Geef een samenvatting van scenario B", 3).hits
     assert scenario_summary[0].chunk.kind == "summary"
+
+
+def test_the_report_frame_is_not_searched(shared_fake_assistant: Assistant) -> None:
+    # "Wat zegt het rapport over platformwerk?" searched whole finds the introduction ("Dit rapport richt zich
+    # op ..."); the topic is platform work.
+    assert search_text("Wat zegt het rapport over platformwerk?") == "platformwerk?"
+    assert search_text("What does the report say about trade unions?") == "trade unions?"
+    assert search_text("What does TNO say about AI?") == "AI?"
+    assert search_text("Wat is platformwerk?") == "Wat is platformwerk?"
+    embedder = RecordingEmbedder()
+    retriever = Retriever(shared_fake_assistant.chunks, shared_fake_assistant.index, embedder)
+    retriever.search("Wat zegt het rapport over de middengroep?", 5)
+    assert embedder.batches[-1] == ["de middengroep?"]
