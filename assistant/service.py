@@ -75,7 +75,8 @@ _ASKS_AUTHORS = re.compile(
 _THE_REPORT = re.compile(r"\b(report|study|document|publication|rapport|studie|onderzoek|publicatie)\b", re.IGNORECASE)
 # The condense prompt's own labels, which the small model sometimes repeats before the rewrite.
 _ROLE_PREFIX = re.compile(
-    r"^\s*(gebruiker|user|vervolgvraag|follow-up question|zelfstandige vraag|standalone question|vraag|question)\s*:\s*",
+    r"^\s*[*_]{0,2}(gebruiker|user|vervolgvraag|follow-up question|zelfstandige vraag|standalone question|vraag|question)"
+    r"\s*[*_]{0,2}\s*:\s*[*_]{0,2}\s*",
     re.IGNORECASE,
 )
 _ASKS_YEAR = re.compile(r"\b(wanneer|welk jaar|in welk|tot wanneer|when|what year|which year|by when)\b", re.IGNORECASE)
