@@ -80,6 +80,33 @@ EXPANSIONS: dict[str, str] = {
     r"exhaustive|complete\w*|only possible": "volledig",
 }
 
+# Groups of people a question can ask about -> the report's words for them (lowercase stems, found as
+# substrings). When no cited passage uses any of them, the answer tells the user so instead of letting a general
+# statement pass for one about that group.
+GROUPS: dict[str, tuple[str, ...]] = {
+    r"older (?:workers|people|employees)|elderly|seniors?|ouderen|oudere (?:werknemers|werkenden|mensen)":
+        ("ouderen", "oudere", "vergrijzing", "pensioen"),
+    r"young (?:people|workers|adults)|youth|youngsters|jongeren|jonge (?:werknemers|werkenden|mensen)|school[- ]?leavers|"
+    r"schoolverlaters": ("jongeren", "jonge", "starters", "schoolverlaters"),
+    r"\bwomen\b|\bvrouwen\b|gender": ("vrouw", "gender"),
+    r"migrants?|immigrants?|migranten|refugees|vluchtelingen|statushouders": ("migrant", "migratie", "vluchteling",
+                                                                               "statushouder", "nieuwkomer"),
+    r"disab\w*|(?:met een|with an?) (?:arbeids)?beperking|arbeidsbeperking\w*|gehandicapt\w*": ("beperking",),
+    r"low[- ]?(?:educated|skilled)|laag ?opgeleid\w*|praktisch opgeleid\w*|laaggeletterd\w*":
+        ("laagopgeleid", "laag opgeleid", "praktisch opgeleid", "laaggeletterd", "lager opgeleid"),
+    r"\bstudents?\b|\bstudenten\b": ("student",),
+    r"\bparents\b|\bouders\b|mantelzorg\w*|informal carers?": ("ouders", "mantelzorg", "zorgtaken"),
+}
+_GROUPS = [(re.compile(pattern, re.IGNORECASE), words) for pattern, words in GROUPS.items()]
+
+
+def groups_not_covered(question: str, passages: list[str]) -> list[str]:
+    """The groups the question asks about (in the user's words) that none of the passages mentions."""
+    text = " ".join(passages).lower()
+    return [match.group(0) for pattern, words in _GROUPS if (match := pattern.search(question))
+            and not any(word in text for word in words)]
+
+
 # Dutch terms an English answer keeps, with a short gloss (first occurrence only).
 GLOSSES: dict[str, str] = {
     "zzp'ers": "self-employed workers",

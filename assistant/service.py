@@ -33,7 +33,7 @@ from assistant.citations import (
 )
 from assistant.config import Settings
 from assistant.corpus import Report, chunk_report, load_report
-from assistant.glossary import add_glosses
+from assistant.glossary import add_glosses, groups_not_covered
 from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
@@ -300,6 +300,11 @@ class Assistant:
             text = _render_with_quotes(sentences, language)
         if language == "en":
             text = add_glosses(text)
+        uncovered = groups_not_covered(standalone, [f"{c.chunk.heading} {c.chunk.text}" for c in alignment.citations])
+        if uncovered:
+            # "What does scenario A mean for older workers?" answered from a passage about everyone: say so.
+            scope = message("scope_note", language, group=" / ".join(uncovered))
+            notice = f"{notice} {scope}" if notice else scope
         yield Final(Answer(
             question=question, language=language, answer=text, refused=False, citations=alignment.citations,
             standalone_question=standalone, sentences=sentences, dropped=alignment.dropped, hits=result.hits,

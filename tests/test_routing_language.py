@@ -133,3 +133,13 @@ def test_a_gloss_inside_a_quote_is_marked_as_added() -> None:
     assert text == "From the report (in Dutch): “De werkzekerheid [job security] daalt voor zzp’ers [self-employed workers]” [1]."
     # Outside the quote, parentheses; a term already glossed is left alone.
     assert add_glosses("The cao (collective labour agreement) applies.") == "The cao (collective labour agreement) applies."
+
+
+def test_groups_the_passages_do_not_mention() -> None:
+    from assistant.glossary import groups_not_covered
+
+    passages = ["Werkgevers zetten technologie in om mensen met een beperking aan een baan te helpen."]
+    assert groups_not_covered("What does scenario A mean for older workers?", passages) == ["older workers"]
+    assert groups_not_covered("Wat betekent scenario B voor jongeren en vrouwen?", passages) == ["jongeren", "vrouwen"]
+    assert groups_not_covered("What about people with a disability in scenario B?", passages) == []
+    assert groups_not_covered("Wat betekent scenario D voor zzp'ers?", passages) == []

@@ -234,3 +234,15 @@ def test_a_draft_that_stays_in_the_passages_language_is_not_shown(shared_fake_as
     assert all(s.quote for s in answer.sentences)
     outside_quotes = re.sub(r"“[^”]*”|\[\d+\]", " ", answer.answer)
     assert detect(outside_quotes, default="en").language == "en"
+
+
+def test_a_group_the_cited_passages_do_not_mention_gets_a_note(shared_fake_assistant: Assistant) -> None:
+    # The report says nothing about young people in scenario D: the answer from its general passages must not
+    # pass for a statement about them.
+    answer = shared_fake_assistant.ask("Wat betekent scenario D voor jongeren?")
+    assert not answer.refused
+    assert answer.notice and "jongeren" in answer.notice and "niet apart" in answer.notice
+    cited = " ".join(c.chunk.text.lower() for c in answer.citations)
+    assert "jongeren" not in cited
+    # A group the passages do mention gets no note.
+    assert shared_fake_assistant.ask("Wat betekent scenario D voor zzp'ers?").notice is None
