@@ -40,12 +40,13 @@ _SUMMARY_INTENT = re.compile(
     r"(?:tell me|vertel)\b.{0,20}\b(?:about|over) scenario [a-d]\s*[?.!]*$)",
     re.IGNORECASE,
 )
-# "Summarise the report", "Wat is de kernboodschap van het rapport?": the report as a whole, which its
-# introduction and conclusion sum up (the scenario summaries would each give one future).
+# "Summarise the report", "Wat is de kernboodschap van het rapport?", "How does the report define job security?":
+# the report as a whole, which its introduction and conclusion sum up (a scenario passage gives one future).
 _GIST = re.compile(
     r"\b(summar\w*|samenvatting|samen\s*vatten|vat\b.{0,40}\bsamen|waar gaat|what is\b.{0,40}\babout|"
     r"main (?:message|point|finding|conclusion|takeaway)s?|key (?:message|point|finding|takeaway)s?|kernboodschap|"
-    r"hoofdboodschap|belangrijkste (?:boodschap|bevinding\w*|punten|conclusie\w*)|nutshell|in het kort|in short)",
+    r"hoofdboodschap|belangrijkste (?:boodschap|bevinding\w*|punten|conclusie\w*)|nutshell|in het kort|in short|"
+    r"defin\w*|verstaat|what is meant|wordt bedoeld|betekenis)",
     re.IGNORECASE,
 )
 _THE_REPORT = re.compile(r"\b(report|study|publication|document|rapport|studie|publicatie|tno)\b", re.IGNORECASE)
