@@ -29,7 +29,7 @@ _BARE_PAIR = re.compile(r"\b([A-D])\s*(?:,|&|/|en|and|vs\.?|versus|met|with|of|o
 _BARE_SINGLE = re.compile(r"\b(?:in|for|voor|about|over|bij)\s+([A-D])\b(?!['’-])")
 _SCENARIO_WORD = r"(?:scenario|futures\b|toekomst(?:beeld)?en\b)"
 _ALL = re.compile(
-    rf"\b(alle|vier|elk|ieder|welk|welke|which|all|four|each|every|in which)\b[^?.!]{{0,20}}\b{_SCENARIO_WORD}|"
+    rf"\b(alle|vier|elk|ieder|welk|welke|which|all|four|each|every|any|enig|een van de|one of the|in which)\b[^?.!]{{0,20}}\b{_SCENARIO_WORD}|"
     r"\b(in|across|over|between|tussen|per)\s+(de\s+|the\s+|alle\s+|all\s+)?(verschillende\s+|different\s+)?"
     r"scenario(?:'s|’s|s)\b|"
     r"\bvergelijk\w*|\bcompar\w*|\bverschil\w*|\bdiffer\w*|\bworst\b|\bslechtst\w*|\bside by side\b",

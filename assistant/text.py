@@ -17,7 +17,8 @@ _local = threading.local()
 def stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
 
-    return frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN)
+    # Yes and no carry no claim to verify: "Yes, there is a basic income in any scenario" only restates the question.
+    return frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | {"yes", "no", "ja", "nee", "indeed", "inderdaad"}
 
 
 def _stemmer():

@@ -181,6 +181,11 @@ def test_a_sentence_that_only_restates_the_question_is_not_verified_by_it() -> N
     result = align(draft, passages, question=question)
     assert [s.text for s in result.sentences] == ["Ze worden geplaatst waar ze nodig zijn."]
     assert result.dropped == (echo,)
+    # In English too: "Yes" is not a claim of its own.
+    placed = [_chunk("c", "C", "People choose less often where they work. They are placed where they are needed.")]
+    english = align("Yes, people in scenario C still choose where they work.", placed,
+                    question="Do people in scenario C still choose where they work?")
+    assert english.sentences == ()
 
 
 def test_a_sentence_about_one_scenario_is_never_cited_to_another_scenarios_passage() -> None:

@@ -49,6 +49,8 @@ def test_comparisons_spread_over_scenarios() -> None:
         "How are skills developed in each scenario?",
         "Which scenarios are based on solidarity?",
         "In which scenario is job uncertainty highest?",
+        "Is there a basic income in any scenario?",
+        "Is er in een van de scenario's een basisinkomen?",
     ],
 )
 def test_questions_over_the_scenarios_are_comparisons(question: str) -> None:
