@@ -85,7 +85,7 @@ EXPANSIONS: dict[str, str] = {
 # statement pass for one about that group.
 GROUPS: dict[str, tuple[str, ...]] = {
     r"older (?:workers|people|employees)|elderly|seniors?|ouderen|oudere (?:werknemers|werkenden|mensen)":
-        ("ouderen", "oudere", "vergrijzing", "pensioen"),
+        ("ouderen", "oudere", "vergrijzing"),
     r"young (?:people|workers|adults)|youth|youngsters|jongeren|jonge (?:werknemers|werkenden|mensen)|school[- ]?leavers|"
     r"schoolverlaters": ("jongeren", "jonge", "starters", "schoolverlaters"),
     r"\bwomen\b|\bvrouwen\b|gender": ("vrouw", "gender"),

@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.glossary import expand_query
 from assistant.index import VectorIndex
-from assistant.routing import Route, is_broad_topic, route
+from assistant.routing import REPORT_WORD, Route, is_broad_topic, route
 from assistant.schema import SCENARIOS, Chunk, Hit
 from assistant.text import stems
 
@@ -49,7 +49,6 @@ _GIST = re.compile(
     r"defin\w*|verstaat|what is meant|wordt bedoeld|betekenis)",
     re.IGNORECASE,
 )
-_THE_REPORT = re.compile(r"\b(report|study|publication|document|rapport|studie|publicatie|tno)\b", re.IGNORECASE)
 
 
 # "Wat zegt het rapport over platformwerk?": the frame is about the report, the topic is platform work. Searched
@@ -120,13 +119,13 @@ class Retriever:
         dense = rankings[0]
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, 1)}
         expanded_rank = {cid: r for r, (cid, _) in enumerate(rankings[-1], 1)} if len(rankings) > 1 else {}
-        dense_sim = dict(dense)  # the relevance floor judges the question as asked
+        dense_sim = dict(dense)  # the relevance floor judges the topic as asked, not the glossary's words
         lex_scores = self.lexical.scores(topic)
         lex_order = sorted((i for i, s in enumerate(lex_scores) if s > 0), key=lambda i: -lex_scores[i])
         lex_rank = {self.chunks[i].id: r for r, i in enumerate(lex_order, 1)}
 
         steer = bool(the_route.scenarios) and len(the_route.scenarios) < 4
-        wants_gist = not the_route.scenarios and bool(_GIST.search(query) and _THE_REPORT.search(query))
+        wants_gist = not the_route.scenarios and bool(_GIST.search(query) and REPORT_WORD.search(query))
         wants_summary = bool(_SUMMARY_INTENT.search(query)) and not wants_gist
         wants_policy = bool(_POLICY_INTENT.search(query))
         fused: list[Hit] = []

@@ -57,6 +57,8 @@ _BROAD_TOPIC = re.compile(
     r"(?:wat is|what is|welke|what) (?:de |the )?rol(?:e)?\b.*\b(?:van|of|speelt|spelen|play|plays)\b)",
     re.IGNORECASE,
 )
+# Words that refer to the report itself ("het rapport", "the study", "TNO").
+REPORT_WORD = re.compile(r"\b(report|study|document|publication|rapport|studie|onderzoek|publicatie|tno)\b", re.IGNORECASE)
 # Distinctive name words, matched with a little typo tolerance ("prestatiemaatschapij").
 _FUZZY_NAMES = {"prestatiemaatschappij": "A", "solowerk": "D", "crisistijd": "D", "solidair": "B"}
 

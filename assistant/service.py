@@ -38,7 +38,7 @@ from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
 from assistant.retrieval import Retriever, SearchResult, fuse, scenario_passage
-from assistant.routing import detect_scenarios, strip_scenarios
+from assistant.routing import REPORT_WORD, detect_scenarios, strip_scenarios
 from assistant.schema import Answer, Chunk, Hit, Language, Sentence, Timings, Turn
 
 REFUSAL_TOKENS = ("NIET_IN_RAPPORT", "NOT_IN_REPORT")
@@ -72,7 +72,6 @@ _ASKS_AUTHORS = re.compile(
     r"|wie\b.*\b(geschreven|schreef|gemaakt|opgesteld)|(geschreven|opgesteld|gemaakt) door|written by)\b",
     re.IGNORECASE,
 )
-_THE_REPORT = re.compile(r"\b(report|study|document|publication|rapport|studie|onderzoek|publicatie)\b", re.IGNORECASE)
 # The condense prompt's own labels, which the small model sometimes repeats before the rewrite.
 _ROLE_PREFIX = re.compile(
     r"^\s*[*_]{0,2}(gebruiker|user|vervolgvraag|follow-up question|zelfstandige vraag|standalone question|vraag|question)"
@@ -413,7 +412,7 @@ def carry_over(question: str, history: Sequence[Turn], language: Language) -> st
 
 def _asks_authors(question: str) -> bool:
     """"Who wrote this report?": about the report itself, though far from its text for the embedder."""
-    return bool(_ASKS_AUTHORS.search(question) and _THE_REPORT.search(question))
+    return bool(_ASKS_AUTHORS.search(question) and REPORT_WORD.search(question))
 
 
 def _states_a_figure(sentences: Sequence[Sentence], question: str) -> bool:
