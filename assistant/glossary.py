@@ -46,6 +46,7 @@ EXPANSIONS: dict[str, str] = {
     r"conclu\w*": "conclusie",
     r"(key|main|core|central) message": "kernboodschap",
     r"implications?": "implicaties",
+    r"recommend\w*|aanbevel\w*|advi[sz]\w*": "implicaties voor beleid",
     r"experts?|interview\w*": "experts expert",
     r"\bauthors?\b|\bwrote\b|\bwritten\b|auteurs?\b|geschreven|schrijvers?\b|opgesteld|project ?team":
         "projectteamleden TNO projectteam",

@@ -50,6 +50,11 @@ _GIST = re.compile(
     re.IGNORECASE,
 )
 
+# "What does the report recommend?": its conclusion draws the implications for policy (the introduction, which
+# the gist boost also favours, does not).
+_ADVICE = re.compile(r"\b(recommend\w*|aanbevel\w*|advi[sz]\w*|implica\w*|what should (?:policy|government)\w*)",
+                     re.IGNORECASE)
+
 
 # "Wat zegt het rapport over platformwerk?": the frame is about the report, the topic is platform work. Searched
 # with the frame, the report's own introduction ("Dit rapport richt zich op ...") outranks every passage on the topic.
@@ -126,6 +131,8 @@ class Retriever:
 
         steer = bool(the_route.scenarios) and len(the_route.scenarios) < 4
         wants_gist = not the_route.scenarios and bool(_GIST.search(query) and REPORT_WORD.search(query))
+        wants_advice = not the_route.scenarios and bool(_ADVICE.search(query))
+        wants_gist = wants_gist and not wants_advice
         wants_summary = bool(_SUMMARY_INTENT.search(query)) and not wants_gist
         wants_policy = bool(_POLICY_INTENT.search(query))
         fused: list[Hit] = []
@@ -136,7 +143,7 @@ class Retriever:
                      + (1 / (RRF_K + er) if er else 0.0))
             if wants_summary and chunk.kind == "summary":
                 score *= SUMMARY_BOOST
-            if wants_gist and chunk.kind in ("conclusion", "background"):
+            if (wants_gist and chunk.kind in ("conclusion", "background")) or (wants_advice and chunk.kind == "conclusion"):
                 score *= SUMMARY_BOOST
             if wants_policy and chunk.kind in ("policy_question", "policy_intro"):
                 score *= POLICY_BOOST

@@ -129,7 +129,8 @@ def test_summary_questions_find_the_summaries_they_ask_for(shared_fake_assistant
     asked = {"Summarise the report": ("conclusion", "background"),
              "Waar gaat het rapport over?": ("conclusion", "background"),
              "Tell me about scenario D": ("summary",), "Vertel iets over scenario B": ("summary",),
-             "Wat verstaat het rapport onder werkzekerheid?": ("conclusion", "background")}
+             "Wat verstaat het rapport onder werkzekerheid?": ("conclusion", "background"),
+             "What does the report recommend?": ("conclusion",)}
 
     def first_rank(question: str, kinds: tuple[str, ...]) -> int:
         hits = shared_fake_assistant.retriever.search(question, 30).hits
