@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from assistant.evals.cases import load_cases
-from assistant.evals.metrics import CaseResult, regressions, summarise_answers
+from assistant.evals.cases import EvalCase, load_cases
+from assistant.evals.metrics import CaseResult, fact_hits, regressions, summarise_answers
 from assistant.evals.runner import evaluate, load_baseline, update_baseline, write_reports
 from assistant.retrieval import SearchResult
 from assistant.routing import Route
@@ -32,6 +32,15 @@ def test_gate_flags_a_worse_metric_and_names_it() -> None:
     names = {r.metric for r in regressions(summary, baseline)}
     assert names == {"answers.fact_coverage", "answers.false_refusal_rate"}  # latency is the bench's to gate
     assert regressions({"answers.fact_coverage": 0.79}, {"answers.fact_coverage": 0.8}) == []
+
+
+def test_a_comparison_bullet_label_is_not_a_stated_fact() -> None:
+    case = EvalCase("worst", "en", "comparison", "overview", ("D",), "Which scenario is worst?", (), "",
+                    (("solowerk", "scenario d "),), ())
+    listing = "- **Scenario C (Collectieve waarden boven winst)**: “vaste banen” [1].\n" \
+              "- **Scenario D (Solowerk in crisistijd)**: “werkgevers: flexibel personeel” [2]."
+    assert fact_hits(case, listing) == 0  # listing every scenario does not say which one is worst
+    assert fact_hits(case, "Scenario D (solowerk in crisistijd) is the worst for vulnerable workers [1].") == 1
 
 
 def test_updating_the_baseline_never_loosens_a_gate(tmp_path) -> None:

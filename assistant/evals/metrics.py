@@ -46,8 +46,14 @@ def gold_rank(case: EvalCase, hits: Sequence[Hit]) -> int | None:
     return None
 
 
+# A comparison's bullet label ("- **Scenario D (Solowerk in crisistijd)**:") is structure, not a statement: an
+# answer that lists all four scenarios does not thereby say that scenario D is the worst.
+_BULLET_LABEL = re.compile(r"^- \*\*Scenario [A-D][^*\n]*\*\*:", re.MULTILINE)
+
+
 def fact_hits(case: EvalCase, text: str) -> int:
-    lowered = text.lower()
+    """How many of the case's key facts the text states (any of a fact's phrasings, case-insensitive)."""
+    lowered = _BULLET_LABEL.sub(" ", text).lower()
     return sum(any(phrase in lowered for phrase in fact) for fact in case.key_facts)
 
 
