@@ -294,7 +294,8 @@ class Assistant:
                                       dropped=alignment.dropped))
             return
         if comparison:
-            text = _structure_comparison(sentences, alignment.citations)
+            names = {letter: info.name for letter, info in self.report.scenarios.items()}
+            text = _structure_comparison(sentences, alignment.citations, names)
         else:
             text = _render_with_quotes(sentences, language)
         if language == "en":
@@ -444,8 +445,14 @@ def _refused(text: str) -> bool:
     return any(token in text.upper() for token in REFUSAL_TOKENS)
 
 
-def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any]) -> str:
-    """One bullet per scenario, each built only from sentences cited to that scenario's passages."""
+def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any],
+                          names: dict[str, str] | None = None) -> str:
+    """One bullet per scenario, each built only from sentences cited to that scenario's passages.
+
+    The bullet names the scenario ("Scenario A (Prestatiemaatschappij)"), so the model's own "Scenario A:" or
+    "Prestatiemaatschappij:" in front of a sentence is left out.
+    """
+    names = names or {}
     scenario_of = {c.n: c.chunk.scenario for c in citations}
     groups: dict[str, list[Sentence]] = {}
     for sentence in sentences:
@@ -455,5 +462,9 @@ def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any
     for key in sorted(groups):
         body = render_answer(groups[key])
         body = re.sub(rf"^\s*Scenario\s+{key}\s*[:\-–]\s*", "", body, flags=re.IGNORECASE)
-        lines.append(f"- **Scenario {key}**: {body}" if key != "-" else f"- {body}")
+        if key in names:
+            body = re.sub(rf"^\s*{re.escape(names[key])}\s*:\s*", "", body, flags=re.IGNORECASE)
+            body = body[:1].upper() + body[1:]
+        label = f"Scenario {key} ({names[key]})" if key in names else f"Scenario {key}"
+        lines.append(f"- **{label}**: {body}" if key != "-" else f"- {body}")
     return "\n".join(lines)

@@ -246,3 +246,17 @@ def test_a_group_the_cited_passages_do_not_mention_gets_a_note(shared_fake_assis
     assert "jongeren" not in cited
     # A group the passages do mention gets no note.
     assert shared_fake_assistant.ask("Wat betekent scenario D voor zzp'ers?").notice is None
+
+
+def test_a_comparison_bullet_names_its_scenario_once() -> None:
+    from types import SimpleNamespace
+
+    from assistant.service import _structure_comparison
+
+    citations = [SimpleNamespace(n=1, chunk=SimpleNamespace(scenario="A")),
+                 SimpleNamespace(n=2, chunk=SimpleNamespace(scenario="B"))]
+    sentences = [Sentence("Scenario A: Prestatiemaatschappij: techbedrijven zijn poortwachters.", (1,)),
+                 Sentence("Technologie solidair aan zet: collectieve regie.", (2,))]
+    text = _structure_comparison(sentences, citations, {"A": "Prestatiemaatschappij", "B": "Technologie solidair aan zet"})
+    assert text.splitlines() == ["- **Scenario A (Prestatiemaatschappij)**: Techbedrijven zijn poortwachters [1].",
+                                 "- **Scenario B (Technologie solidair aan zet)**: Collectieve regie [2]."]
