@@ -268,3 +268,24 @@ def test_a_short_fragment_cannot_verify_a_long_claim_by_meaning() -> None:
     # A claim of about the fragment's size is judged on its meaning as before.
     result = align("Employers want flexible staff.", cell, _AllAlike(), semantic=True)
     assert [c.chunk.id for c in result.citations] == ["cell"]
+
+
+class _AtCosine(FakeEmbedder):
+    """The passage's sentences at a fixed cosine from everything else."""
+
+    def __init__(self, passage_text: str, cos: float) -> None:
+        super().__init__()
+        self.passage_text, self.cos = passage_text, cos
+
+    def embed_similarity(self, texts: list[str]) -> list[list[float]]:
+        other = [self.cos, (1 - self.cos**2) ** 0.5]
+        return [other if t in self.passage_text else [1.0, 0.0] for t in texts]
+
+
+def test_meaning_alone_verifies_only_a_close_paraphrase() -> None:
+    # Cross-lingual cosines of 0.55-0.6 include reversals ("their positions strengthened" for "ingeruild").
+    text = "Vakbonden hebben hun traditionele positie ingeruild voor een bemiddelende rol in regionale werktafels."
+    passage = [_chunk("c", "C", text)]
+    claim = "Trade unions have their traditional positions strengthened, with a role in regional work tables."
+    assert align(claim, passage, _AtCosine(text, 0.58), semantic=True).sentences == ()
+    assert align(claim, passage, _AtCosine(text, 0.65), semantic=True).sentences
