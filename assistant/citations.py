@@ -106,8 +106,9 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         lexical = _overlap(claim, content_tokens(" ".join(sents)))
         quote, quote_score = "", -1.0
         for ps in sents:
-            score = _overlap(claim, content_tokens(ps))
-            if vectors is not None and len(content_tokens(ps)) >= SEMANTIC_SPAN * len(claim):
+            ps_tokens = content_tokens(ps)
+            score = _overlap(claim, ps_tokens)
+            if vectors is not None and len(ps_tokens) >= SEMANTIC_SPAN * len(claim):
                 score = max(score, cosine(vectors[sentence], vectors[ps]) / SEMANTIC_MIN * LEXICAL_MIN)
             if score > quote_score:
                 quote, quote_score = ps, score

@@ -130,9 +130,9 @@ class Retriever:
         lex_rank = {self.chunks[i].id: r for r, i in enumerate(lex_order, 1)}
 
         steer = bool(the_route.scenarios) and len(the_route.scenarios) < 4
-        wants_gist = not the_route.scenarios and bool(_GIST.search(query) and REPORT_WORD.search(query))
         wants_advice = not the_route.scenarios and bool(_ADVICE.search(query))
-        wants_gist = wants_gist and not wants_advice
+        wants_gist = (not the_route.scenarios and not wants_advice
+                      and bool(_GIST.search(query) and REPORT_WORD.search(query)))
         wants_summary = bool(_SUMMARY_INTENT.search(query)) and not wants_gist
         wants_policy = bool(_POLICY_INTENT.search(query))
         fused: list[Hit] = []

@@ -445,14 +445,12 @@ def _refused(text: str) -> bool:
     return any(token in text.upper() for token in REFUSAL_TOKENS)
 
 
-def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any],
-                          names: dict[str, str] | None = None) -> str:
+def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any], names: dict[str, str]) -> str:
     """One bullet per scenario, each built only from sentences cited to that scenario's passages.
 
     The bullet names the scenario ("Scenario A (Prestatiemaatschappij)"), so the model's own "Scenario A:" or
     "Prestatiemaatschappij:" in front of a sentence is left out.
     """
-    names = names or {}
     scenario_of = {c.n: c.chunk.scenario for c in citations}
     groups: dict[str, list[Sentence]] = {}
     for sentence in sentences:
