@@ -36,3 +36,40 @@ def stems(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
     stop = stopwords() | extra_stop
     words = _WORD.findall(_APOSTROPHE_SUFFIX.sub("", text.lower()))
     return _stemmer().stemWords([w for w in words if w not in stop])
+
+
+# Dutch writes compounds as one word: "omscholing", "scholingsmogelijkheden", "inkomenszekerheid". A search for
+# "scholing" found neither passage on training in scenarios C and D. A compound also counts as its parts when both
+# are words of the corpus, or when it is a noun with a prefix ("omscholing", "bijscholing", "herplaatsing").
+# Prefixed verbs are not split: "voorwaarden" is not "waarden", "daarnaast" not "naast" ("voor", "daar" are
+# stopwords, so no words of the vocabulary).
+_MIN_HEAD, _MIN_MODIFIER, _MIN_COMPOUND = 5, 4, 9
+_LINKING = ("s", "en", "e")
+_PREFIXES = ("om", "bij", "her", "na")
+
+
+def compound_vocabulary(texts) -> frozenset[str]:
+    """The words (lowercased, not stopwords) that compounds in these texts may be split into."""
+    stop = stopwords()
+    return frozenset(w for text in texts for w in _WORD.findall(_APOSTROPHE_SUFFIX.sub("", text.lower()))
+                     if len(w) >= _MIN_MODIFIER and w not in stop)
+
+
+def _split(word: str, vocabulary: frozenset[str]) -> list[str]:
+    for cut in range(2, len(word) - _MIN_HEAD + 1):  # the longest head first
+        head, modifier = word[cut:], word[:cut]
+        if head not in vocabulary:
+            continue
+        if modifier in _PREFIXES and head.endswith("ing"):  # not "bijvoorbeeld", "bijhouden"
+            return [head]
+        for link in ("", *_LINKING):
+            stem = modifier[: len(modifier) - len(link)]
+            if modifier.endswith(link) and len(stem) >= _MIN_MODIFIER and stem in vocabulary:
+                return [head, stem]
+    return []
+
+
+def compound_parts(text: str, vocabulary: frozenset[str]) -> list[str]:
+    """The parts of the compound words in a text that are words of the vocabulary ("omscholing" -> "scholing")."""
+    words = _WORD.findall(_APOSTROPHE_SUFFIX.sub("", text.lower()))
+    return [part for w in words if len(w) >= _MIN_COMPOUND for part in _split(w, vocabulary)]

@@ -8,6 +8,7 @@ from assistant.retrieval import Retriever, SearchResult, fuse, scenario_passage,
 from assistant.routing import Route
 from assistant.schema import Chunk, Hit
 from assistant.service import Assistant
+from assistant.text import compound_parts, compound_vocabulary
 
 
 def _hit(cid: str, scenario: str | None = None) -> Hit:
@@ -158,3 +159,21 @@ def test_the_report_frame_is_not_searched(shared_fake_assistant: Assistant) -> N
     retriever = Retriever(shared_fake_assistant.chunks, shared_fake_assistant.index, embedder)
     retriever.search("Wat zegt het rapport over de middengroep?", 5)
     assert embedder.batches[-1] == ["de middengroep?"]
+
+
+def test_dutch_compounds_also_count_as_their_parts() -> None:
+    vocabulary = compound_vocabulary(["scholing mogelijkheden waarden naast voorbeeld inkomens zekerheid"])
+    assert compound_parts("collectieve bij- en omscholing", vocabulary) == ["scholing"]
+    assert compound_parts("scholingsmogelijkheden", vocabulary) == ["mogelijkheden", "scholing"]
+    assert compound_parts("inkomenszekerheid", vocabulary) == ["zekerheid", "inkomens"]
+    # Prefixed words are not compounds of the word after the prefix.
+    assert compound_parts("voorwaarden daarnaast bijvoorbeeld", vocabulary) == []
+
+
+def test_a_search_for_a_word_finds_the_passages_that_use_it_inside_a_compound(shared_fake_assistant: Assistant) -> None:
+    # C's career row says "collectieve bij- en omscholing", never "scholing" on its own.
+    lexical = shared_fake_assistant.retriever.lexical
+    cell = next(i for i, c in enumerate(shared_fake_assistant.chunks)
+                if c.kind == "overview_cell" and c.scenario == "C" and "Loopbaangedrag" in c.path)
+    assert "scholing " not in shared_fake_assistant.chunks[cell].text.lower()
+    assert lexical.scores("scholing")[cell] > 0
