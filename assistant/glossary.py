@@ -25,7 +25,6 @@ EXPANSIONS: dict[str, str] = {
     r"vulnerable": "kwetsbare kwetsbaren kwetsbaarheid",
     r"inequalit\w*|unequal": "ongelijkheid kansenongelijkheid",
     r"lifelong learning|\bllo\b": "leven lang ontwikkelen LLO scholing",
-    r"skills? passports?": "skillspaspoort skillspaspoorten",
     r"platform\w*": "platformwerk platformen",
     r"government|state|authorit\w*": "overheid overheden",
     r"education|training|school\w*": "onderwijs scholing opleidingen",
@@ -81,6 +80,31 @@ EXPANSIONS: dict[str, str] = {
     r"exhaustive|complete\w*|only possible": "volledig",
 }
 
+# Things the report itself names (its coinages and instruments), in English and Dutch -> the report's words. A
+# question that names one is about the report even when the embedder finds it far from every passage ("What are
+# the Days of Standstill?" scores 0.27 against the 0.30 relevance floor; "What are learning houses?" 0.23).
+REPORT_TERMS: dict[str, str] = {
+    r"days? of standstill|standstill days|dagen van stilstand": "Dagen van Stilstand",
+    r"bread ?funds?|broodfonds\w*": "broodfondsen",
+    r"learning (?:houses?|hubs?|cent(?:re|er)s?)|leerhuis|leerhuizen": "leerhuizen",
+    r"skills? passports?|skillspaspoort\w*": "skillspaspoort skillspaspoorten",
+    r"numerus fixus": "numerus fixus opleidingen",
+    r"ai[- ]coach\w*|learning apps?|leerapps?": "AI-coaches leerapps",
+    r"(?:axes|axis|scenario[- ]cross|quadrant) method|assenkruis\w*": "assenkruismethode",
+    r"sector(?:al)? alliances?|sectorale allianties?": "sectorale allianties",
+    r"development networks?|ontwikkelnetwerk\w*": "ontwikkelnetwerken",
+    r"data profiles?|dataprofiel\w*": "dataprofiel dataprofielen",
+    r"gatekeepers?|poortwachters?": "poortwachters",
+    r"broad prosperity|brede welvaart": "brede welvaart",
+}
+_REPORT_TERMS = [re.compile(pattern, re.IGNORECASE) for pattern in REPORT_TERMS]
+
+
+def names_report_term(question: str) -> bool:
+    """Whether the question names something the report itself coined or describes (its instruments, events)."""
+    return any(pattern.search(question) for pattern in _REPORT_TERMS)
+
+
 # Groups of people a question can ask about -> the report's words for them (lowercase stems, found as
 # substrings). When no cited passage uses any of them, the answer tells the user so instead of letting a general
 # statement pass for one about that group.
@@ -118,7 +142,8 @@ GLOSSES: dict[str, str] = {
     "skillspaspoort": "skills passport",
 }
 
-_COMPILED = [(re.compile(pattern, re.IGNORECASE), words) for pattern, words in EXPANSIONS.items()]
+_COMPILED = [(re.compile(pattern, re.IGNORECASE), words)
+             for pattern, words in (*EXPANSIONS.items(), *REPORT_TERMS.items())]
 
 
 def expand_query(question: str) -> str:

@@ -33,7 +33,7 @@ from assistant.citations import (
 )
 from assistant.config import Settings
 from assistant.corpus import Report, chunk_report, load_report
-from assistant.glossary import add_glosses, groups_not_covered
+from assistant.glossary import add_glosses, groups_not_covered, names_report_term
 from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
@@ -245,7 +245,8 @@ class Assistant:
         t0 = time.perf_counter()
         result = self._retrieve(question, standalone, history, language, scenarios)
         retrieval_s = time.perf_counter() - t0
-        if result.best_dense < self.settings.min_relevance and not _asks_authors(standalone):
+        if (result.best_dense < self.settings.min_relevance and not _asks_authors(standalone)
+                and not names_report_term(standalone)):
             yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice,
                                       Timings(retrieval_s=retrieval_s)))
             return

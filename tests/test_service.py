@@ -226,6 +226,19 @@ def test_who_wrote_the_report_is_answered_from_the_project_team_below_the_releva
     assert assistant.ask("Wie schreef de Max Havelaar?").refused
 
 
+def test_a_question_that_names_a_term_the_report_coined_passes_the_relevance_floor(
+        shared_fake_assistant: Assistant) -> None:
+    # "Days of Standstill" is the report's own event (scenario C); the embedder finds the English name far from the
+    # Dutch text, and the question is refused although the report answers it.
+    strict = shared_fake_assistant.settings.model_copy(update={"min_relevance": 0.99})
+    assistant = Assistant(strict, embedder=shared_fake_assistant.embedder, chat_model=FakeChatModel())
+    answer = assistant.ask("What are the Days of Standstill?")
+    assert not answer.refused
+    # The glossary adds the report's Dutch name, which the lexical search finds.
+    assert next(h for h in answer.hits if "Dagen van Stilstand" in h.chunk.text).lexical_rank == 1
+    assert assistant.ask("What are the days of the week?").refused
+
+
 def test_a_draft_that_stays_in_the_passages_language_is_not_shown(shared_fake_assistant: Assistant) -> None:
     # The fake model restates the Dutch passages, also when asked again to answer in English: the answer is then
     # the verified quotes under their label, never Dutch sentences presented as the English answer.
