@@ -85,8 +85,16 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     figures = numbers(sentence)
     named = set(detect_scenarios(sentence))
     asks = bool(_ASKS.search(sentence))
+    denies = denies_something(sentence)
     best: _Support | None = None
     for pi, sents in enumerate(passage_sents):
+        if denies:
+            # "Inkomenszekerheid refers to people who do not have a guaranteed minimum income" is close in meaning
+            # and words to "inkomenszekerheid via gegarandeerd minimuminkomen": negation words are stopwords and
+            # barely move an embedding. A denial is supported only by report words that deny or diminish.
+            sents = [ps for ps in sents if _NEGATIVE.search(ps)]
+            if not sents:
+                continue
         if not figures <= numbers(f"{passages[pi].heading} {passages[pi].text}"):
             continue  # a figure the passage does not state is never supported, however similar the rest
         if not counts_supported(sentence, passages[pi].text):
@@ -118,6 +126,30 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         if score >= LEXICAL_MIN and (best is None or score > best.score + margin):
             best = _Support(pi, score, quote)
     return best
+
+
+# A claim that denies: "not", "no", "without" ("not only", "niet alleen" add rather than deny).
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|without|none|nothing|nobody|neither|nor|cannot|lacks?|lacking|"
+    r"niet|geen|nooit|zonder|niets|niemand|noch|nergens|ontbre\w*)\b|n't\b",
+    re.IGNORECASE,
+)
+_NOT_A_DENIAL = re.compile(r"\b(?:not only|not just|no matter|no doubt|niet alleen|niet enkel|geen wonder)\b",
+                           re.IGNORECASE)
+# Report words that deny or diminish, any of which can support a denial: "weinig vangnet" supports "no safety
+# net to speak of", "vaste contracten verdwijnen" supports "there are no permanent contracts".
+_NEGATIVE = re.compile(
+    r"\b(?:niet|geen|nooit|zonder|niets|niemand|noch|nergens|ontbre\w*|weinig|nauwelijks|amper|minder|"
+    r"minimale?|laag|lage|lager|beperkt\w*|verdw\w*|afgebouwd|afgenomen|afne\w*|neemt af|gebrek\w*|"
+    r"verlie\w*|verloren|kwijt|terug\w*|wegvall\w*|weggevallen|vervalt|vervallen|loslaten|uitsluiting|"
+    r"buiten|slechts|alleen|onvoldoende|ontoereikend\w*|zelden|tekort\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def denies_something(sentence: str) -> bool:
+    """Whether a sentence states that something is not so (a negation other than "not only")."""
+    return bool(_NEGATION.search(_NOT_A_DENIAL.sub(" ", sentence)))
 
 
 # A sentence that reports a question ("The report asks how …", "Welke maatregelen zijn nodig?").

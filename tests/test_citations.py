@@ -289,3 +289,18 @@ def test_meaning_alone_verifies_only_a_close_paraphrase() -> None:
     claim = "Trade unions have their traditional positions strengthened, with a role in regional work tables."
     assert align(claim, passage, _AtCosine(text, 0.58), semantic=True).sentences == ()
     assert align(claim, passage, _AtCosine(text, 0.65), semantic=True).sentences
+
+
+def test_a_denial_is_verified_only_by_report_words_that_deny_or_diminish() -> None:
+    # Negation words are stopwords and barely move an embedding: "people do not have a guaranteed minimum income"
+    # is as close to the cell as the true claim is.
+    cell = [_chunk("cell", "B", "inkomenszekerheid via gegarandeerd minimuminkomen bij maatschappelijke inzet")]
+    denial = "Inkomenszekerheid refers to the situation where people do not have a guaranteed minimum income."
+    assert align(denial, cell, _AllAlike(), semantic=True).sentences == ()
+    assert align("Er is geen gegarandeerd minimuminkomen bij maatschappelijke inzet.", cell).sentences == ()
+    assert align("Er is een gegarandeerd minimuminkomen bij maatschappelijke inzet.", cell).sentences
+    # The report's own denials and diminishers support one, and "not only" is no denial.
+    security = [_chunk("a", "A", "Werkgevers bieden weinig zekerheid. Vaste contracten en cao's verdwijnen.")]
+    assert align("Employers offer no security.", security, _AllAlike(), semantic=True).sentences
+    assert align("Werkgevers bieden geen zekerheid.", security).sentences
+    assert align("Not only employers offer security.", security, _AllAlike(), semantic=True).sentences
