@@ -86,8 +86,20 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     named = set(detect_scenarios(sentence))
     asks = bool(_ASKS.search(sentence))
     denies = denies_something(sentence)
+    defines = definition(sentence)
     best: _Support | None = None
     for pi, sents in enumerate(passage_sents):
+        claim_text, claim_tokens = sentence, tokens
+        if defines and defines.term <= content_tokens(f"{passages[pi].heading} {passages[pi].text}"):
+            # "Brede welvaart betekent de garantie dat er altijd werk is" was verified by "Werkzekerheid betekent de
+            # garantie dat er altijd werk is" in a passage that names brede welvaart elsewhere, and "A 'broodbaan' is
+            # a dynamic path with room for care" by the one sentence that names a broodbaan (cosine 0.6: the rare
+            # word they share). A definition is verified by a sentence that has the term, on what it says of it
+            # (an English term, not in the passage, is not checked).
+            sents = [ps for ps in sents if defines.term <= content_tokens(ps)]
+            if not sents:
+                continue
+            claim_text, claim_tokens = defines.says, content_tokens(defines.says)
         if denies:
             # "Inkomenszekerheid refers to people who do not have a guaranteed minimum income" is close in meaning
             # and words to "inkomenszekerheid via gegarandeerd minimuminkomen": negation words are stopwords and
@@ -110,14 +122,14 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
 
         # Words of the passage's heading path (scenario name, topic) neither support nor count against a
         # sentence: "In de prestatiemaatschappij is X" must be supported on X by the passage text.
-        claim = tokens - headings[pi] or tokens
+        claim = claim_tokens - headings[pi] or claim_tokens
         lexical = _overlap(claim, content_tokens(" ".join(sents)))
         quote, quote_score = "", -1.0
         for ps in sents:
             ps_tokens = content_tokens(ps)
             score = _overlap(claim, ps_tokens)
-            if vectors is not None and len(ps_tokens) >= SEMANTIC_SPAN * len(claim):
-                score = max(score, cosine(vectors[sentence], vectors[ps]) / SEMANTIC_MIN * LEXICAL_MIN)
+            if vectors is not None and claim_text in vectors and len(ps_tokens) >= SEMANTIC_SPAN * len(claim):
+                score = max(score, cosine(vectors[claim_text], vectors[ps]) / SEMANTIC_MIN * LEXICAL_MIN)
             if score > quote_score:
                 quote, quote_score = ps, score
         score = max(lexical, quote_score)
@@ -145,6 +157,39 @@ _NEGATIVE = re.compile(
     r"buiten|slechts|alleen|onvoldoende|ontoereikend\w*|zelden|tekort\w*)\b",
     re.IGNORECASE,
 )
+
+
+# "X betekent Y", "X refers to Y": the claim is about X.
+_DEFINITION = re.compile(
+    r"(?:^|,\s*)(?P<term>[^,;:]{2,60}?)\s+(?:betekent(?!\s+dat\b)|betekende|houdt in|staat voor|verwijst naar|(?:is|wordt) gedefinieerd als|"
+    r"means|meant|refers to|stands for|denotes|(?:is|are) defined as)\b(?!\s+(?:that|dat)\b)",
+    re.IGNORECASE,
+)
+
+
+# "A 'broodbaan' is ...": a term in quotes, defined with a plain "is".
+_QUOTED_DEFINITION = re.compile(r"^(?:(?:a|an|the|een|de|het)\s+)?['‘’\"“](?P<term>[^'‘’\"“”]{2,40})['’\"”]\s+(?:is|are|zijn)\b",
+                                re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Definition:
+    term: frozenset[str]  # content words of the term defined
+    says: str  # what the sentence says it is
+
+
+def definition(sentence: str) -> Definition | None:
+    """The term a sentence defines and what it says of it ("Werkzekerheid betekent garantie op werk").
+
+    None when the sentence defines nothing or defines a scenario ("Scenario C betekent ..." is about the scenario,
+    which its passages name in their heading).
+    """
+    plain = re.sub(r"\s*[(\[][^)\]]*[)\]]", "", sentence)  # not the gloss of "inkomenszekerheid (income security)"
+    match = _DEFINITION.search(plain) or _QUOTED_DEFINITION.search(plain)
+    if match is None or detect_scenarios(match.group("term")):
+        return None
+    term, says = frozenset(content_tokens(match.group("term"))), plain[match.end():].strip()
+    return Definition(term, says) if term and len(content_tokens(says)) >= 2 else None
 
 
 def denies_something(sentence: str) -> bool:
@@ -250,6 +295,7 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     vectors: dict[str, list[float]] | None = None
     if semantic and embedder is not None and sentences:
         pieces = sentences + [c for cs in clauses.values() if len(cs) > 1 for c in cs]
+        pieces += [d.says for piece in pieces if (d := definition(piece))]
         texts = list(dict.fromkeys(pieces + [s for ps in passage_sents for s in ps]))
         embed = getattr(embedder, "embed_similarity", embedder.embed_documents)
         vectors = dict(zip(texts, embed(texts), strict=True))

@@ -8,6 +8,7 @@ from assistant.citations import (
     add_quotes,
     align,
     counts_supported,
+    definition,
     keep_passage,
     render_answer,
     select_quotes,
@@ -304,3 +305,17 @@ def test_a_denial_is_verified_only_by_report_words_that_deny_or_diminish() -> No
     assert align("Employers offer no security.", security, _AllAlike(), semantic=True).sentences
     assert align("Werkgevers bieden geen zekerheid.", security).sentences
     assert align("Not only employers offer security.", security, _AllAlike(), semantic=True).sentences
+
+
+def test_a_definition_is_verified_by_a_sentence_that_has_the_term() -> None:
+    # C's summary defines werkzekerheid and names brede welvaart in another sentence: the definition it gives is
+    # not the definition of brede welvaart, however many words they share.
+    summary = [_chunk("c", "C", "Technologie en arbeid worden ingezet voor brede welvaart. Werkzekerheid betekent de "
+                                "garantie dat er altijd werk is dat aansluit bij je profiel.")]
+    wrong = "Brede welvaart betekent de garantie dat er altijd werk is dat aansluit bij je profiel."
+    assert align(wrong, summary).sentences == ()
+    assert align(wrong.replace("Brede welvaart", "Werkzekerheid"), summary).sentences
+    # The gloss is not part of the term, and a scenario is not a term: its passages name it in their heading.
+    assert definition("Inkomenszekerheid (income security) refers to a guaranteed income.").term == {"inkomenszeker"}
+    assert definition("Scenario C betekent dat er werkgarantie is.") is None
+    assert definition("This means that people work more.") is None
