@@ -121,6 +121,10 @@ GROUPS: dict[str, tuple[str, ...]] = {
         ("laagopgeleid", "laag opgeleid", "praktisch opgeleid", "laaggeletterd", "lager opgeleid"),
     r"\bstudents?\b|\bstudenten\b": ("student",),
     r"\bparents\b|\bouders\b|mantelzorg\w*|informal carers?": ("ouders", "mantelzorg", "zorgtaken"),
+    # The report speaks of zzp'ers in scenario D and in one development; "zzp'ers in scenario B" has no answer there.
+    r"self[- ]employed|freelanc\w*|zzp(?:['’]\w+|\w*)|zelfstandigen|solo[- ]?work\w*|solowerk\w*":
+        ("zzp", "zelfstandig", "freelanc", "solowerk"),
+    r"platform ?work\w*|gig[- ]?work\w*|platformwerk\w*": ("platform", "gig"),
 }
 _GROUPS = [(re.compile(pattern, re.IGNORECASE), words) for pattern, words in GROUPS.items()]
 

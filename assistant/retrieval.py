@@ -154,7 +154,9 @@ class Retriever:
             if steer:
                 if chunk.scenario in the_route.scenarios:
                     score *= SCENARIO_BOOST
-                elif chunk.scenario is not None:
+                elif chunk.scenario is not None or chunk.kind == "development":
+                    # The external developments are trends, not any scenario's future: "Wat gebeurt er met zzp'ers in
+                    # scenario B?" read "Regels rond werk, vooral voor zzp'ers, zijn in ontwikkeling" as B's answer.
                     score *= SCENARIO_PENALTY
             fused.append(Hit(chunk, score, dense_sim.get(chunk.id), dr, lr))
         fused.sort(key=lambda h: -h.score)

@@ -177,3 +177,13 @@ def test_a_search_for_a_word_finds_the_passages_that_use_it_inside_a_compound(sh
                 if c.kind == "overview_cell" and c.scenario == "C" and "Loopbaangedrag" in c.path)
     assert "scholing " not in shared_fake_assistant.chunks[cell].text.lower()
     assert lexical.scores("scholing")[cell] > 0
+
+
+def test_a_question_about_one_scenario_does_not_read_the_external_developments_first(
+        shared_fake_assistant: Assistant) -> None:
+    # "Regels rond werk, vooral voor zzp'ers en flexwerkers, zijn in ontwikkeling" is a trend, not scenario B.
+    question = "Wat gebeurt er met zzp'ers in scenario B?"
+    hits = shared_fake_assistant.retriever.search(question, 40).hits
+    development = next(h for h in hits if h.chunk.kind == "development" and "zzp" in h.chunk.text.lower())
+    assert development.lexical_rank <= 2  # one of the few passages with the question's words
+    assert hits.index(development) > 5, [h.chunk.id for h in hits[:6]]
