@@ -10,7 +10,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.glossary import expand_query
 from assistant.index import VectorIndex
-from assistant.routing import REPORT_WORD, Route, is_broad_topic, route
+from assistant.routing import REPORT_WORD, Route, is_broad_topic, route, strip_scenarios
 from assistant.schema import SCENARIOS, Chunk, Hit
 from assistant.text import compound_parts, compound_vocabulary, stems
 
@@ -33,6 +33,27 @@ _POLICY_INTENT = re.compile(
     r"policy[- ](?:questions?|issues?|challenges?|dilemmas?))",
     re.IGNORECASE,
 )
+# Words of a request for the policy questions themselves ("What are the policy questions for scenario C?",
+# "Welke beleidsvragen roept scenario D op?"): what is left of the question after them is its topic.
+_POLICY_LIST_WORDS = (
+    "beleidsvragen beleidsvraag beleidsvraagstukken beleidsvraagstuk beleidsopgaven beleidsdilemma's policy policies "
+    "question questions issues issue challenges dilemmas raise raises raised roept oproept opgeroepen horen hoort "
+    "belong belongs rapport report tno scenario scenario's scenarios welke list lijst noem geef give show toon alle "
+    "four vier main belangrijkste stelt pose poses posed asks ask key according volgens what which does do did"
+)
+
+
+def asks_policy_questions(question: str) -> bool:
+    """Whether the question asks about the report's policy questions ("beleidsvragen", "policy issues")."""
+    return bool(_POLICY_INTENT.search(question))
+
+
+def lists_policy_questions(question: str) -> bool:
+    """Whether the question asks for the policy questions as such, with no topic to choose among them."""
+    topic = set(stems(strip_scenarios(question))) - set(stems(_POLICY_LIST_WORDS))
+    return asks_policy_questions(question) and not topic
+
+
 # "What is scenario B in a nutshell?": the report's own summary pages answer such questions best.
 _SUMMARY_INTENT = re.compile(
     r"\b(notendop|samenvatting|samengevat|kort(weg)?|in het kort|houdt\b.*\bin\b|wat is scenario|"
@@ -138,7 +159,7 @@ class Retriever:
         wants_gist = (not the_route.scenarios and not wants_advice
                       and bool(_GIST.search(query) and REPORT_WORD.search(query)))
         wants_summary = bool(_SUMMARY_INTENT.search(query)) and not wants_gist
-        wants_policy = bool(_POLICY_INTENT.search(query))
+        wants_policy = asks_policy_questions(query)
         fused: list[Hit] = []
         for chunk in self.chunks:
             dr, lr = dense_rank.get(chunk.id), lex_rank.get(chunk.id)

@@ -37,9 +37,9 @@ from assistant.glossary import add_glosses, groups_not_covered, names_report_ter
 from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
-from assistant.retrieval import Retriever, SearchResult, fuse, scenario_passage
+from assistant.retrieval import Retriever, SearchResult, fuse, lists_policy_questions, scenario_passage
 from assistant.routing import REPORT_WORD, detect_scenarios, strip_scenarios
-from assistant.schema import Answer, Chunk, Hit, Language, Sentence, Timings, Turn
+from assistant.schema import SCENARIOS, Answer, Chunk, Citation, Hit, Language, Sentence, Timings, Turn
 
 REFUSAL_TOKENS = ("NIET_IN_RAPPORT", "NOT_IN_REPORT")
 _INJECTION = re.compile(
@@ -251,6 +251,13 @@ class Assistant:
                                       Timings(retrieval_s=retrieval_s)))
             return
 
+        if lists_policy_questions(standalone):
+            # "What are the policy questions for scenario C?": the report lists them; all of them, in its words,
+            # answer better than the one or two a passage budget lets the model read.
+            yield Final(self._policy_questions(question, language, standalone, result, started, notice,
+                                               Timings(retrieval_s=retrieval_s)))
+            return
+
         context = self._context(result)
         data = AnswerInput(standalone, language, context_passages(context), comparison=result.route.comparison)
         yield Status("generating")
@@ -384,6 +391,35 @@ class Assistant:
         from assistant.chain import answer_messages
 
         return sum(counter(str(m.content)) for m in answer_messages(data))
+
+    def _policy_questions(self, question: str, language: Language, standalone: str, result: SearchResult,
+                          started: float, notice: str | None, timings: Timings) -> Answer:
+        """The report's policy questions for the scenarios asked about (all four if none), verbatim and cited."""
+        scenarios = result.route.scenarios or SCENARIOS
+        lines: list[str] = []
+        sentences: list[Sentence] = []
+        citations: list[Citation] = []
+        for letter in scenarios:
+            own = [c for c in self.chunks if c.scenario == letter and c.kind in ("policy_intro", "policy_question")]
+            if len(scenarios) > 1:
+                own = [c for c in own if c.kind == "policy_question"]  # the questions alone keep four lists short
+            name = self.report.scenarios[letter].name
+            lines.append(f"**{message('policy_list', language, scenario=f'Scenario {letter} ({name})')}**")
+            for chunk in own:
+                n = len(citations) + 1
+                citations.append(Citation(n=n, chunk=chunk, quote=chunk.text, support=1.0))
+                sentences.append(Sentence(chunk.text, (n,), quote=True))
+                bullet = "-" if chunk.kind == "policy_question" else ""
+                lines.append(f"{bullet} “{chunk.text}” [{n}]".strip())
+            lines.append("")
+        text = "\n".join(lines).strip()
+        if language == "en":
+            text = add_glosses(text)
+        return Answer(
+            question=question, language=language, answer=text, refused=False, citations=tuple(citations),
+            standalone_question=standalone, sentences=tuple(sentences), hits=result.hits, notice=notice,
+            timings=replace(timings, total_s=time.perf_counter() - started),
+        )
 
     def _refusal(self, question: str, language: Language, standalone: str, key: str, started: float,
                  hits: Sequence[Hit] = (), notice: str | None = None, timings: Timings | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.embeddings import FakeEmbedder
 from assistant.glossary import expand_query
-from assistant.retrieval import Retriever, SearchResult, fuse, scenario_passage, search_text
+from assistant.retrieval import Retriever, SearchResult, fuse, lists_policy_questions, scenario_passage, search_text
 from assistant.routing import Route
 from assistant.schema import Chunk, Hit
 from assistant.service import Assistant
@@ -187,3 +187,14 @@ def test_a_question_about_one_scenario_does_not_read_the_external_developments_f
     development = next(h for h in hits if h.chunk.kind == "development" and "zzp" in h.chunk.text.lower())
     assert development.lexical_rank <= 2  # one of the few passages with the question's words
     assert hits.index(development) > 5, [h.chunk.id for h in hits[:6]]
+
+
+def test_a_request_for_the_policy_questions_as_such_is_told_from_one_on_a_topic() -> None:
+    for question in ("What are the policy questions for scenario C?", "Welke beleidsvragen roept scenario D op?",
+                     "Welke beleidsvragen horen bij de prestatiemaatschappij?", "What are the policy questions?"):
+        assert lists_policy_questions(question), question
+    for question in ("What policy question does the performance society raise about mental health?",
+                     "Welke beleidsvragen roept scenaro C op over motivatie van werkenden?",
+                     "Skillspaspoort: welke beleidsvraag hoort daarbij in scenario B?",
+                     "What are the questions for scenario C?"):
+        assert not lists_policy_questions(question), question

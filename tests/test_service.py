@@ -239,6 +239,27 @@ def test_a_question_that_names_a_term_the_report_coined_passes_the_relevance_flo
     assert assistant.ask("What are the days of the week?").refused
 
 
+def test_a_request_for_a_scenarios_policy_questions_lists_all_of_them_verbatim(shared_fake_assistant: Assistant) -> None:
+    # Two passages read by the model would give one or two of the four questions.
+    chat = FakeChatModel()
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=chat)
+    answer = assistant.ask("Welke beleidsvragen roept scenario D op?")
+    assert not answer.refused and chat.calls == []
+    cited = [c.chunk for c in answer.citations]
+    assert [c.kind for c in cited] == ["policy_intro"] + ["policy_question"] * 4
+    assert {c.scenario for c in cited} == {"D"}
+    assert all(f"“{c.text}” [{i}]" in answer.answer for i, c in enumerate(cited, 1))
+    assert answer.answer.startswith("**Beleidsvragen bij Scenario D (Solowerk in crisistijd)")
+    # Two scenarios: their questions, in English with the label that says they are the report's Dutch words.
+    both = assistant.ask("What policy questions does the report raise for scenarios A and B?")
+    assert [(c.chunk.scenario, c.chunk.kind) for c in both.citations] == [("A", "policy_question")] * 4 + [
+        ("B", "policy_question")] * 4
+    assert "in the report's words (Dutch)" in both.answer
+    # A question on one topic is answered from the question on that topic, by the model.
+    topical = assistant.ask("What policy question does the performance society raise about mental health?")
+    assert len(chat.calls) >= 1 and len(topical.citations) < 4
+
+
 def test_a_draft_that_stays_in_the_passages_language_is_not_shown(shared_fake_assistant: Assistant) -> None:
     # The fake model restates the Dutch passages, also when asked again to answer in English: the answer is then
     # the verified quotes under their label, never Dutch sentences presented as the English answer.
