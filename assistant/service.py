@@ -379,7 +379,10 @@ class Assistant:
         keeps_scenario = bool(named or detect_scenarios(rewrite) or not detect_scenarios(history[-1].user))
         # The model echoing "And in scenario A?" has not rewritten it: the carry-over keeps the topic.
         echoed = rewrite.casefold().strip(" ?") == question.casefold().strip(" ?")
-        usable = bool(rewrite) and len(rewrite) <= 300 and not _refused(rewrite) and not echoed
+        # After a list answer the model may copy its heading ("**Beleidsvragen bij Scenario B (...):**"): a lead-in,
+        # not a question.
+        lead_in = rewrite.strip(" *").endswith(":")
+        usable = bool(rewrite) and len(rewrite) <= 300 and not _refused(rewrite) and not echoed and not lead_in
         if usable and keeps_scenario and named <= set(detect_scenarios(rewrite)):
             return rewrite
         return carry_over(question, history, language)

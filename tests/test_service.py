@@ -105,6 +105,20 @@ def test_a_rewrite_that_echoes_the_follow_up_or_the_prompt_labels_is_cleaned_up(
     assert "zzp" in standalone and "C" in standalone and not standalone.startswith(("Gebruiker", "*"))
 
 
+def test_a_rewrite_that_copies_a_list_heading_is_not_taken_for_the_question(shared_fake_assistant: Assistant) -> None:
+    # After the list of D's policy questions, the model rewrote "En voor scenario B?" as the list's heading, with
+    # D's name in it: read as a comparison of B and D.
+    listed = shared_fake_assistant.ask("Welke beleidsvragen roept scenario D op?")
+    history = [Turn("Welke beleidsvragen roept scenario D op?", listed.answer)]
+    heading = "**Beleidsvragen bij Scenario B (Solowerk in crisis tijd), in de woorden van het rapport:**"
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder,
+                          chat_model=FakeChatModel(script=[heading]))
+    answer = assistant.ask("En voor scenario B?", history)
+    assert "Solowerk" not in answer.standalone_question
+    assert {(c.chunk.scenario, c.chunk.kind) for c in answer.citations} == {("B", "policy_intro"),
+                                                                             ("B", "policy_question")}
+
+
 def test_comparison_answers_are_structured_per_scenario(shared_fake_assistant: Assistant) -> None:
     model = FakeChatModel(sentences=4)
     assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=model)
