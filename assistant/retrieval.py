@@ -43,6 +43,11 @@ _POLICY_LIST_WORDS = (
 )
 
 
+def asks_scenarios_overview(question: str) -> bool:
+    """Whether the question asks what the scenarios are ("Welke scenario's zijn er?")."""
+    return bool(_SCENARIOS_OVERVIEW.search(question))
+
+
 def asks_policy_questions(question: str) -> bool:
     """Whether the question asks about the report's policy questions ("beleidsvragen", "policy issues")."""
     return bool(_POLICY_INTENT.search(question))
@@ -62,6 +67,17 @@ _SUMMARY_INTENT = re.compile(
     r"(?:tell me|vertel)\b.{0,20}\b(?:about|over) scenario [a-d]\s*[?.!]*$)",
     re.IGNORECASE,
 )
+# "Welke scenario's zijn er?", "Give me an overview of the four scenarios": the report sums each scenario up in a
+# few lines (its quadrant summary); without this the four bullets were whichever cell or policy question ranked.
+_SCENARIOS_OVERVIEW = re.compile(
+    r"\b(welke (?:toekomst)?scenario['’]?s zijn er|wat (?:zijn|houden) de (?:vier |4 )?(?:toekomst)?scenario['’]?s|"
+    r"overzicht van (?:de |alle )?(?:vier |4 )?(?:toekomst)?scenario['’]?s|beschrijf (?:de |alle )?(?:vier )?scenario['’]?s|"
+    r"what (?:are|were) the (?:four |4 )?(?:future )?scenarios|which scenarios (?:are there|does the report)|"
+    r"overview of (?:the |all )?(?:four |4 )?(?:future )?scenarios|describe (?:the |all |each of the )?(?:four )?scenarios)",
+    re.IGNORECASE,
+)
+OVERVIEW_CHARS = 300  # the quadrant summaries (130-180 characters), not the page-long ones
+
 # "Summarise the report", "Wat is de kernboodschap van het rapport?", "How does the report define job security?":
 # the report as a whole, which its introduction and conclusion sum up (a scenario passage gives one future).
 _GIST = re.compile(
@@ -160,6 +176,7 @@ class Retriever:
                       and bool(_GIST.search(query) and REPORT_WORD.search(query)))
         wants_summary = bool(_SUMMARY_INTENT.search(query)) and not wants_gist
         wants_policy = asks_policy_questions(query)
+        wants_overview = asks_scenarios_overview(query)
         fused: list[Hit] = []
         for chunk in self.chunks:
             dr, lr = dense_rank.get(chunk.id), lex_rank.get(chunk.id)
@@ -181,6 +198,10 @@ class Retriever:
                     score *= SCENARIO_PENALTY
             fused.append(Hit(chunk, score, dense_sim.get(chunk.id), dr, lr))
         fused.sort(key=lambda h: -h.score)
+        if wants_overview:
+            # A boost is not enough: B's and C's quadrant summaries rank below 30 for the embedder.
+            fused.sort(key=lambda h: not (h.chunk.kind == "summary" and h.chunk.scenario is not None
+                                          and len(h.chunk.text) < OVERVIEW_CHARS))
         if not scenarios and not the_route.scenarios and fused[0].chunk.scenario and is_broad_topic(query):
             # "What does the report say about AI?" answered from the one scenario passage that ranks first would
             # pass one future off as the report's view: each scenario answers for itself.

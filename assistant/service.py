@@ -37,7 +37,15 @@ from assistant.glossary import add_glosses, groups_not_covered, names_report_ter
 from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
-from assistant.retrieval import Retriever, SearchResult, fuse, lists_policy_questions, scenario_passage
+from assistant.retrieval import (
+    OVERVIEW_CHARS,
+    Retriever,
+    SearchResult,
+    asks_scenarios_overview,
+    fuse,
+    lists_policy_questions,
+    scenario_passage,
+)
 from assistant.routing import REPORT_WORD, detect_scenarios, strip_scenarios
 from assistant.schema import SCENARIOS, Answer, Chunk, Citation, Hit, Language, Sentence, Timings, Turn
 
@@ -72,6 +80,8 @@ _ASKS_AUTHORS = re.compile(
     r"|wie\b.*\b(geschreven|schreef|gemaakt|opgesteld)|(geschreven|opgesteld|gemaakt) door|written by)\b",
     re.IGNORECASE,
 )
+# The report's list markers ("o overheden verliezen grip", "• t.b.v. onafhankelijkheid").
+_LIST_MARKER = re.compile(r"^\s*[o•\-]\s+")
 # The condense prompt's own labels, which the small model sometimes repeats before the rewrite.
 _ROLE_PREFIX = re.compile(
     r"^\s*[*_]{0,2}(gebruiker|user|vervolgvraag|follow-up question|zelfstandige vraag|standalone question|vraag|question)"
@@ -251,6 +261,11 @@ class Assistant:
                                       Timings(retrieval_s=retrieval_s)))
             return
 
+        if asks_scenarios_overview(standalone) and not result.route.named:
+            # "Welke scenario's zijn er?": the report sums each scenario up in a few lines; all four, in its words.
+            yield Final(self._scenarios_overview(question, language, standalone, result, started, notice,
+                                                 Timings(retrieval_s=retrieval_s)))
+            return
         if lists_policy_questions(standalone):
             # "What are the policy questions for scenario C?": the report lists them; all of them, in its words,
             # answer better than the one or two a passage budget lets the model read.
@@ -400,7 +415,6 @@ class Assistant:
         """The report's policy questions for the scenarios asked about (all four if none), verbatim and cited."""
         scenarios = result.route.scenarios or SCENARIOS
         lines: list[str] = []
-        sentences: list[Sentence] = []
         citations: list[Citation] = []
         for letter in scenarios:
             own = [c for c in self.chunks if c.scenario == letter and c.kind in ("policy_intro", "policy_question")]
@@ -411,16 +425,38 @@ class Assistant:
             for chunk in own:
                 n = len(citations) + 1
                 citations.append(Citation(n=n, chunk=chunk, quote=chunk.text, support=1.0))
-                sentences.append(Sentence(chunk.text, (n,), quote=True))
                 bullet = "-" if chunk.kind == "policy_question" else ""
                 lines.append(f"{bullet} “{chunk.text}” [{n}]".strip())
             lines.append("")
+        return self._verbatim(question, language, standalone, result, started, notice, timings, lines, citations)
+
+    def _scenarios_overview(self, question: str, language: Language, standalone: str, result: SearchResult,
+                            started: float, notice: str | None, timings: Timings) -> Answer:
+        """Each scenario's quadrant summary (its few defining lines), verbatim and cited."""
+        lines = [f"**{message('scenarios_overview', language)}**"]
+        citations: list[Citation] = []
+        for letter in SCENARIOS:
+            summary = next((c for c in self.chunks if c.scenario == letter and c.kind == "summary"
+                            and len(c.text) < OVERVIEW_CHARS), None)
+            if summary is None:
+                continue
+            items = [_LIST_MARKER.sub("", item).strip(" :") for item in summary.text.split("\n")]
+            n = len(citations) + 1
+            citations.append(Citation(n=n, chunk=summary, quote=summary.text, support=1.0))
+            name = self.report.scenarios[letter].name
+            lines.append(f"- **Scenario {letter} ({name})**: “{'; '.join(i for i in items if i)}” [{n}]")
+        return self._verbatim(question, language, standalone, result, started, notice, timings, lines, citations)
+
+    def _verbatim(self, question: str, language: Language, standalone: str, result: SearchResult, started: float,
+                  notice: str | None, timings: Timings, lines: list[str], citations: list[Citation]) -> Answer:
+        """An answer made of the report's own words: the lines as written, each passage cited once."""
         text = "\n".join(lines).strip()
         if language == "en":
             text = add_glosses(text)
+        sentences = tuple(Sentence(c.chunk.text, (c.n,), quote=True) for c in citations)
         return Answer(
             question=question, language=language, answer=text, refused=False, citations=tuple(citations),
-            standalone_question=standalone, sentences=tuple(sentences), hits=result.hits, notice=notice,
+            standalone_question=standalone, sentences=sentences, hits=result.hits, notice=notice,
             timings=replace(timings, total_s=time.perf_counter() - started),
         )
 

@@ -105,6 +105,18 @@ def test_a_rewrite_that_echoes_the_follow_up_or_the_prompt_labels_is_cleaned_up(
     assert "zzp" in standalone and "C" in standalone and not standalone.startswith(("Gebruiker", "*"))
 
 
+def test_a_question_what_the_scenarios_are_gets_each_scenarios_quadrant_summary(shared_fake_assistant: Assistant) -> None:
+    chat = FakeChatModel()
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=chat)
+    for question in ("Welke scenario's zijn er?", "Give me an overview of the four scenarios"):
+        answer = assistant.ask(question)
+        assert [c.chunk.scenario for c in answer.citations] == ["A", "B", "C", "D"], question
+        assert all(c.chunk.kind == "summary" and c.chunk.path[-1].startswith("Kwadrant") for c in answer.citations)
+        # The report's list items, without their markers and whole: "o overheden verliezen grip".
+        assert "“overheden verliezen grip; technologie & marktwerking domineren;" in answer.answer
+    assert chat.calls == []
+
+
 def test_a_rewrite_that_copies_a_list_heading_is_not_taken_for_the_question(shared_fake_assistant: Assistant) -> None:
     # After the list of D's policy questions, the model rewrote "En voor scenario B?" as the list's heading, with
     # D's name in it: read as a comparison of B and D.
