@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from langchain_core.embeddings import Embeddings
 
 from assistant.embeddings import cosine
+from assistant.glossary import groups_named
 from assistant.routing import detect_scenarios
 from assistant.schema import Chunk, Citation, Sentence
 from assistant.text import stems
@@ -78,7 +79,9 @@ def _overlap(claim: set[str], words: set[str]) -> float:
 
 
 def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[list[str]], headings: list[set[str]],
-                  vectors: dict[str, list[float]] | None, margin: float = 0.0) -> _Support | None:
+                  vectors: dict[str, list[float]] | None, margin: float = 0.0,
+                  groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]]] = (),
+                  about_groups: bool = False) -> _Support | None:
     tokens = content_tokens(sentence)
     if len(tokens) < 2:
         return None
@@ -100,6 +103,13 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             if not sents:
                 continue
             claim_text, claim_tokens = defines.says, content_tokens(defines.says)
+        # Asked about vulnerable workers in A, the model wrote "vulnerable workers can profit from flexibility and
+        # higher wages", from the sentence about those with skills and networks (cosine 0.6+). Meaning alone verifies
+        # a claim about a group the question asks about only against a sentence that names that group (any sentence
+        # of a passage whose heading names it: scenario D is "Solowerk in crisistijd"). Shared words still count:
+        # "Om deze groep meer veerkracht te bieden" verifies a Dutch claim about people with a disability.
+        group_words = [words for pattern, words in groups if (pattern.search(sentence) or about_groups)
+                       and not any(w in passages[pi].heading.lower() for w in words)]
         if denies:
             # "Inkomenszekerheid refers to people who do not have a guaranteed minimum income" is close in meaning
             # and words to "inkomenszekerheid via gegarandeerd minimuminkomen": negation words are stopwords and
@@ -128,7 +138,9 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         for ps in sents:
             ps_tokens = content_tokens(ps)
             score = _overlap(claim, ps_tokens)
-            if vectors is not None and claim_text in vectors and len(ps_tokens) >= SEMANTIC_SPAN * len(claim):
+            names_group = all(any(w in ps.lower() for w in words) for words in group_words)
+            if (vectors is not None and claim_text in vectors and len(ps_tokens) >= SEMANTIC_SPAN * len(claim)
+                    and names_group):
                 score = max(score, cosine(vectors[claim_text], vectors[ps]) / SEMANTIC_MIN * LEXICAL_MIN)
             if score > quote_score:
                 quote, quote_score = ps, score
@@ -140,6 +152,8 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     return best
 
 
+# A sentence whose subject is a pronoun standing for people named before ("They ...", "Zij ...").
+_PRONOUN_START = re.compile(r"^\s*(?:they|these|those|zij|ze|deze|die)\b", re.IGNORECASE)
 # A claim that denies: "not", "no", "without" ("not only", "niet alleen" add rather than deny).
 _NEGATION = re.compile(
     r"\b(?:not|no|never|without|none|nothing|nobody|neither|nor|cannot|lacks?|lacking|"
@@ -282,6 +296,7 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     least of all its yes or no.
     """
     asked = content_tokens(question)
+    groups = groups_named(question)
     sentences = [_MARKER.sub("", s).strip() for s in split_sentences(answer)]
     # The small model sometimes loops ("Sociale inclusie. Sociale inclusie. …"): a claim is made once.
     unique: dict[str, str] = {}
@@ -304,16 +319,20 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     quotes: dict[int, tuple[str, float]] = {}
     kept: list[Sentence] = []
     dropped: list[str] = []
+    previous_names_group = True  # the question named it: "They ..." first is about that group
     for sentence in sentences:
         if _is_label(sentence, headings) or sentence.endswith(":"):
             # "Scenario A: Prestatiemaatschappij" on its own line is a heading, and "The organisations were:"
             # a lead-in to a list; neither is a claim.
             continue
-        support = _best_support(sentence, passages, passage_sents, headings, vectors, margin)
+        # "They can profit from flexibility" after a (dropped) sentence about vulnerable workers is about them.
+        about_groups = bool(groups) and previous_names_group and bool(_PRONOUN_START.match(sentence))
+        previous_names_group = any(pattern.search(sentence) for pattern, _ in groups) or about_groups
+        support = _best_support(sentence, passages, passage_sents, headings, vectors, margin, groups, about_groups)
         parts = [(sentence, support)]
         mixes_scenarios = len(set(_SCENARIO_REF.findall(sentence.upper()))) > 1
         if (support is None or mixes_scenarios) and len(clauses[sentence]) > 1:
-            parts = [(c, _best_support(c, passages, passage_sents, headings, vectors, margin))
+            parts = [(c, _best_support(c, passages, passage_sents, headings, vectors, margin, groups, about_groups))
                      for c in clauses[sentence]]
         for text, found in parts:
             if found is None or (asked and not _adds_to(text, asked, headings[found.passage])):

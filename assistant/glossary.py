@@ -129,6 +129,14 @@ GROUPS: dict[str, tuple[str, ...]] = {
 _GROUPS = [(re.compile(pattern, re.IGNORECASE), words) for pattern, words in GROUPS.items()]
 
 
+_VULNERABLE = (re.compile(r"vulnerable|kwetsba\w*", re.IGNORECASE), ("kwetsba",))
+
+
+def groups_named(question: str) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+    """The groups of people a question asks about (vulnerable workers too), each with the report's words for it."""
+    return [(pattern, words) for pattern, words in (*_GROUPS, _VULNERABLE) if pattern.search(question)]
+
+
 def groups_not_covered(question: str, passages: list[str]) -> list[str]:
     """The groups the question asks about (in the user's words) that none of the passages mentions."""
     text = " ".join(passages).lower()

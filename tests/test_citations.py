@@ -319,3 +319,40 @@ def test_a_definition_is_verified_by_a_sentence_that_has_the_term() -> None:
     assert definition("Inkomenszekerheid (income security) refers to a guaranteed income.").term == {"inkomenszeker"}
     assert definition("Scenario C betekent dat er werkgarantie is.") is None
     assert definition("This means that people work more.") is None
+
+
+class _Directions(FakeEmbedder):
+    """Each listed text points in its own direction; texts sharing one are identical in meaning."""
+
+    def __init__(self, directions: dict[str, int]) -> None:
+        super().__init__()
+        self.directions = directions
+
+    def embed_similarity(self, texts: list[str]) -> list[list[float]]:
+        return [[1.0 if self.directions.get(t, 3) == axis else 0.0 for axis in range(4)] for t in texts]
+
+
+def test_meaning_alone_verifies_a_claim_about_the_group_asked_about_only_where_the_report_names_it() -> None:
+    # Asked about vulnerable workers, the model gave them what the passage says of those with skills and networks.
+    skilled = "Wie proactief is en beschikt over skills en netwerk kan profiteren van flexibiliteit en hogere lonen."
+    vulnerable = "Kwetsbare werkenden blijven achter zonder steunstructuren."
+    passage = [_chunk("a", "A", f"{skilled} {vulnerable}")]
+    wrong = "Vulnerable workers can benefit from flexibility and higher pay."
+    right = "Vulnerable workers fall behind without support structures."
+    embedder = _Directions({skilled: 0, wrong: 0, vulnerable: 1, right: 1})
+    question = "What happens to vulnerable workers in scenario A?"
+    assert align(wrong, passage, embedder, semantic=True, question=question).sentences == ()
+    assert align(right, passage, embedder, semantic=True, question=question).citations[0].quote == vulnerable
+    # "They" at the start, or after a sentence about the group, stands for the group.
+    they = "They can benefit from flexibility and higher pay."
+    embedder.directions[they] = 0
+    assert align(they, passage, embedder, semantic=True, question=question).sentences == ()
+    assert align(f"{right} {they}", passage, embedder, semantic=True, question=question).sentences[1:] == ()
+    # Without the group in the question there is nothing to hold the claim to.
+    assert align(wrong, passage, embedder, semantic=True, question="What happens in scenario A?").sentences
+    assert align(they, passage, embedder, semantic=True, question="What happens in scenario A?").sentences
+    # A passage whose heading names the group speaks of it throughout: scenario D is solo work.
+    net, claim = "Het vangnet is afgebouwd tot een minimum.", "For the self-employed the safety net is minimal."
+    solo = [Chunk("d", "d", ("Scenario D: Solowerk in crisistijd",), "D", "scenario_text", None, net, 0, len(net))]
+    assert align(claim, solo, _Directions({net: 0, claim: 0}), semantic=True,
+                 question="What does scenario D mean for the self-employed?").sentences
