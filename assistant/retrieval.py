@@ -13,6 +13,7 @@ from assistant.index import VectorIndex
 from assistant.routing import REPORT_WORD, Route, is_broad_topic, route, strip_scenarios
 from assistant.schema import SCENARIOS, Chunk, Hit
 from assistant.text import compound_parts, compound_vocabulary, stems
+from assistant.verbatim import OVERVIEW_CHARS
 
 _SEARCH_STOP = frozenset({"scenario", "scenario's", "scenarios"})
 # A small k trusts the top of each ranking: measured on the eval set, hit@1 0.59 -> 0.63 with k 60 -> 10.
@@ -76,7 +77,6 @@ _SCENARIOS_OVERVIEW = re.compile(
     r"overview of (?:the |all )?(?:four |4 )?(?:future )?scenarios|describe (?:the |all |each of the )?(?:four )?scenarios)",
     re.IGNORECASE,
 )
-OVERVIEW_CHARS = 300  # the quadrant summaries (130-180 characters), not the page-long ones
 
 # "Summarise the report", "Wat is de kernboodschap van het rapport?", "How does the report define job security?":
 # the report as a whole, which its introduction and conclusion sum up (a scenario passage gives one future).

@@ -13,6 +13,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from assistant import verbatim
 from assistant.chain import (
     AnswerInput,
     CondenseInput,
@@ -38,7 +39,6 @@ from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
 from assistant.retrieval import (
-    OVERVIEW_CHARS,
     Retriever,
     SearchResult,
     asks_scenarios_overview,
@@ -47,7 +47,7 @@ from assistant.retrieval import (
     scenario_passage,
 )
 from assistant.routing import REPORT_WORD, detect_scenarios, strip_scenarios
-from assistant.schema import SCENARIOS, Answer, Chunk, Citation, Hit, Language, Sentence, Timings, Turn
+from assistant.schema import SCENARIOS, Answer, Chunk, Hit, Language, Sentence, Timings, Turn
 
 REFUSAL_TOKENS = ("NIET_IN_RAPPORT", "NOT_IN_REPORT")
 _INJECTION = re.compile(
@@ -80,8 +80,6 @@ _ASKS_AUTHORS = re.compile(
     r"|wie\b.*\b(geschreven|schreef|gemaakt|opgesteld)|(geschreven|opgesteld|gemaakt) door|written by)\b",
     re.IGNORECASE,
 )
-# The report's list markers ("o overheden verliezen grip", "• t.b.v. onafhankelijkheid").
-_LIST_MARKER = re.compile(r"^\s*[o•\-]\s+")
 # The condense prompt's own labels, which the small model sometimes repeats before the rewrite.
 _ROLE_PREFIX = re.compile(
     r"^\s*[*_]{0,2}(gebruiker|user|vervolgvraag|follow-up question|zelfstandige vraag|standalone question|vraag|question)"
@@ -261,16 +259,12 @@ class Assistant:
                                       Timings(retrieval_s=retrieval_s)))
             return
 
-        if asks_scenarios_overview(standalone) and not result.route.named:
-            # "Welke scenario's zijn er?": the report sums each scenario up in a few lines; all four, in its words.
-            yield Final(self._scenarios_overview(question, language, standalone, result, started, notice,
-                                                 Timings(retrieval_s=retrieval_s)))
-            return
-        if lists_policy_questions(standalone):
-            # "What are the policy questions for scenario C?": the report lists them; all of them, in its words,
-            # answer better than the one or two a passage budget lets the model read.
-            yield Final(self._policy_questions(question, language, standalone, result, started, notice,
-                                               Timings(retrieval_s=retrieval_s)))
+        if (asks_scenarios_overview(standalone) and not result.route.named) or lists_policy_questions(standalone):
+            # "Welke scenario's zijn er?", "What are the policy questions for scenario C?": the report answers with a
+            # list of its own (each scenario's few defining lines, its four questions per scenario); all of it, in its
+            # words, answers better than the one or two passages the model reads.
+            yield Final(self._verbatim(question, language, standalone, result, started, notice,
+                                       Timings(retrieval_s=retrieval_s)))
             return
 
         context = self._context(result)
@@ -410,54 +404,21 @@ class Assistant:
 
         return sum(counter(str(m.content)) for m in answer_messages(data))
 
-    def _policy_questions(self, question: str, language: Language, standalone: str, result: SearchResult,
-                          started: float, notice: str | None, timings: Timings) -> Answer:
-        """The report's policy questions for the scenarios asked about (all four if none), verbatim and cited."""
-        scenarios = result.route.scenarios or SCENARIOS
-        lines: list[str] = []
-        citations: list[Citation] = []
-        for letter in scenarios:
-            own = [c for c in self.chunks if c.scenario == letter and c.kind in ("policy_intro", "policy_question")]
-            if len(scenarios) > 1:
-                own = [c for c in own if c.kind == "policy_question"]  # the questions alone keep four lists short
-            name = self.report.scenarios[letter].name
-            lines.append(f"**{message('policy_list', language, scenario=f'Scenario {letter} ({name})')}**")
-            for chunk in own:
-                n = len(citations) + 1
-                citations.append(Citation(n=n, chunk=chunk, quote=chunk.text, support=1.0))
-                bullet = "-" if chunk.kind == "policy_question" else ""
-                lines.append(f"{bullet} “{chunk.text}” [{n}]".strip())
-            lines.append("")
-        return self._verbatim(question, language, standalone, result, started, notice, timings, lines, citations)
-
-    def _scenarios_overview(self, question: str, language: Language, standalone: str, result: SearchResult,
-                            started: float, notice: str | None, timings: Timings) -> Answer:
-        """Each scenario's quadrant summary (its few defining lines), verbatim and cited."""
-        lines = [f"**{message('scenarios_overview', language)}**"]
-        citations: list[Citation] = []
-        for letter in SCENARIOS:
-            summary = next((c for c in self.chunks if c.scenario == letter and c.kind == "summary"
-                            and len(c.text) < OVERVIEW_CHARS), None)
-            if summary is None:
-                continue
-            items = [_LIST_MARKER.sub("", item).strip(" :") for item in summary.text.split("\n")]
-            n = len(citations) + 1
-            citations.append(Citation(n=n, chunk=summary, quote=summary.text, support=1.0))
-            name = self.report.scenarios[letter].name
-            lines.append(f"- **Scenario {letter} ({name})**: “{'; '.join(i for i in items if i)}” [{n}]")
-        return self._verbatim(question, language, standalone, result, started, notice, timings, lines, citations)
-
     def _verbatim(self, question: str, language: Language, standalone: str, result: SearchResult, started: float,
-                  notice: str | None, timings: Timings, lines: list[str], citations: list[Citation]) -> Answer:
-        """An answer made of the report's own words: the lines as written, each passage cited once."""
-        text = "\n".join(lines).strip()
+                  notice: str | None, timings: Timings) -> Answer:
+        """The report's own list answers the question: its policy questions, or what its scenarios are."""
+        names = {letter: info.name for letter, info in sorted(self.report.scenarios.items())}
+        if asks_scenarios_overview(standalone) and not result.route.named:
+            text, citations = verbatim.scenarios_overview(self.chunks, names, language)
+        else:
+            scenarios = result.route.scenarios or SCENARIOS
+            text, citations = verbatim.policy_questions(self.chunks, names, scenarios, language)
         if language == "en":
             text = add_glosses(text)
-        sentences = tuple(Sentence(c.chunk.text, (c.n,), quote=True) for c in citations)
         return Answer(
-            question=question, language=language, answer=text, refused=False, citations=tuple(citations),
-            standalone_question=standalone, sentences=sentences, hits=result.hits, notice=notice,
-            timings=replace(timings, total_s=time.perf_counter() - started),
+            question=question, language=language, answer=text, refused=False, citations=citations,
+            standalone_question=standalone, sentences=tuple(Sentence(c.chunk.text, (c.n,), quote=True) for c in citations),
+            hits=result.hits, notice=notice, timings=replace(timings, total_s=time.perf_counter() - started),
         )
 
     def _refusal(self, question: str, language: Language, standalone: str, key: str, started: float,

@@ -1,0 +1,50 @@
+"""Answers the report gives as a list of its own: built from its text, each item cited to its passage."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from assistant.prompts import message
+from assistant.schema import Chunk, Citation, Language
+
+# The quadrant summaries (130-180 characters), not the page-long summaries of each scenario.
+OVERVIEW_CHARS = 300
+# The report's list markers ("o overheden verliezen grip", "• t.b.v. onafhankelijkheid").
+_LIST_MARKER = re.compile(r"^\s*[o•\-]\s+")
+
+
+def _cite(citations: list[Citation], chunk: Chunk) -> int:
+    n = len(citations) + 1
+    citations.append(Citation(n=n, chunk=chunk, quote=chunk.text, support=1.0))
+    return n
+
+
+def policy_questions(chunks: Sequence[Chunk], names: Mapping[str, str], scenarios: Sequence[str],
+                     language: Language) -> tuple[str, tuple[Citation, ...]]:
+    """The policy questions of each scenario, with its introduction to them when one scenario is asked."""
+    lines: list[str] = []
+    citations: list[Citation] = []
+    for letter in scenarios:
+        kinds = ("policy_intro", "policy_question") if len(scenarios) == 1 else ("policy_question",)
+        lines.append(f"**{message('policy_list', language, scenario=f'Scenario {letter} ({names[letter]})')}**")
+        for chunk in (c for c in chunks if c.scenario == letter and c.kind in kinds):
+            bullet = "- " if chunk.kind == "policy_question" else ""
+            lines.append(f"{bullet}“{chunk.text}” [{_cite(citations, chunk)}]")
+        lines.append("")
+    return "\n".join(lines).strip(), tuple(citations)
+
+
+def scenarios_overview(chunks: Sequence[Chunk], names: Mapping[str, str],
+                       language: Language) -> tuple[str, tuple[Citation, ...]]:
+    """Each scenario's quadrant summary, its list items joined in one quote."""
+    lines = [f"**{message('scenarios_overview', language)}**"]
+    citations: list[Citation] = []
+    for letter, name in names.items():
+        summary = next((c for c in chunks if c.scenario == letter and c.kind == "summary"
+                        and len(c.text) < OVERVIEW_CHARS), None)
+        if summary is not None:
+            items = (_LIST_MARKER.sub("", item).strip(" :") for item in summary.text.split("\n"))
+            quote = "; ".join(item for item in items if item)
+            lines.append(f"- **Scenario {letter} ({name})**: “{quote}” [{_cite(citations, summary)}]")
+    return "\n".join(lines), tuple(citations)
