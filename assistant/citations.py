@@ -154,10 +154,11 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
 
 # A sentence whose subject is a pronoun standing for people named before ("They ...", "Zij ...").
 _PRONOUN_START = re.compile(r"^\s*(?:they|these|those|zij|ze|deze|die)\b", re.IGNORECASE)
+# Dutch words that deny, in a claim and in the report alike.
+_DUTCH_DENIALS = r"niet|geen|nooit|zonder|niets|niemand|noch|nergens|ontbre\w*"
 # A claim that denies: "not", "no", "without" ("not only", "niet alleen" add rather than deny).
 _NEGATION = re.compile(
-    r"\b(?:not|no|never|without|none|nothing|nobody|neither|nor|cannot|lacks?|lacking|"
-    r"niet|geen|nooit|zonder|niets|niemand|noch|nergens|ontbre\w*)\b|n't\b",
+    rf"\b(?:not|no|never|without|none|nothing|nobody|neither|nor|cannot|lacks?|lacking|{_DUTCH_DENIALS})\b|n't\b",
     re.IGNORECASE,
 )
 _NOT_A_DENIAL = re.compile(r"\b(?:not only|not just|no matter|no doubt|niet alleen|niet enkel|geen wonder)\b",
@@ -165,7 +166,7 @@ _NOT_A_DENIAL = re.compile(r"\b(?:not only|not just|no matter|no doubt|niet alle
 # Report words that deny or diminish, any of which can support a denial: "weinig vangnet" supports "no safety
 # net to speak of", "vaste contracten verdwijnen" supports "there are no permanent contracts".
 _NEGATIVE = re.compile(
-    r"\b(?:niet|geen|nooit|zonder|niets|niemand|noch|nergens|ontbre\w*|weinig|nauwelijks|amper|minder|"
+    rf"\b(?:{_DUTCH_DENIALS}|weinig|nauwelijks|amper|minder|"
     r"minimale?|laag|lage|lager|beperkt\w*|verdw\w*|afgebouwd|afgenomen|afne\w*|neemt af|gebrek\w*|"
     r"verlie\w*|verloren|kwijt|terug\w*|wegvall\w*|weggevallen|vervalt|vervallen|loslaten|uitsluiting|"
     r"buiten|slechts|alleen|onvoldoende|ontoereikend\w*|zelden|tekort\w*)\b",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
@@ -13,7 +14,7 @@ from assistant.index import VectorIndex
 from assistant.routing import REPORT_WORD, Route, is_broad_topic, route, strip_scenarios
 from assistant.schema import SCENARIOS, Chunk, Hit
 from assistant.text import compound_parts, compound_vocabulary, stems
-from assistant.verbatim import OVERVIEW_CHARS
+from assistant.verbatim import is_quadrant_summary
 
 _SEARCH_STOP = frozenset({"scenario", "scenario's", "scenarios"})
 # A small k trusts the top of each ranking: measured on the eval set, hit@1 0.59 -> 0.63 with k 60 -> 10.
@@ -54,10 +55,14 @@ def asks_policy_questions(question: str) -> bool:
     return bool(_POLICY_INTENT.search(question))
 
 
+@lru_cache(maxsize=1)
+def _policy_list_stems() -> frozenset[str]:
+    return frozenset(stems(_POLICY_LIST_WORDS))
+
+
 def lists_policy_questions(question: str) -> bool:
     """Whether the question asks for the policy questions as such, with no topic to choose among them."""
-    topic = set(stems(strip_scenarios(question))) - set(stems(_POLICY_LIST_WORDS))
-    return asks_policy_questions(question) and not topic
+    return asks_policy_questions(question) and not set(stems(strip_scenarios(question))) - _policy_list_stems()
 
 
 # "What is scenario B in a nutshell?": the report's own summary pages answer such questions best.
@@ -200,8 +205,7 @@ class Retriever:
         fused.sort(key=lambda h: -h.score)
         if wants_overview:
             # A boost is not enough: B's and C's quadrant summaries rank below 30 for the embedder.
-            fused.sort(key=lambda h: not (h.chunk.kind == "summary" and h.chunk.scenario is not None
-                                          and len(h.chunk.text) < OVERVIEW_CHARS))
+            fused.sort(key=lambda h: not is_quadrant_summary(h.chunk))
         if not scenarios and not the_route.scenarios and fused[0].chunk.scenario and is_broad_topic(query):
             # "What does the report say about AI?" answered from the one scenario passage that ranks first would
             # pass one future off as the report's view: each scenario answers for itself.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -161,6 +161,11 @@ class Assistant:
     def chunks(self) -> list[Chunk]:
         return chunk_report(self.report)
 
+    @cached_property
+    def scenario_names(self) -> dict[str, str]:
+        """Each scenario's name by letter, in order: {"A": "Prestatiemaatschappij", ...}."""
+        return {letter: info.name for letter, info in sorted(self.report.scenarios.items())}
+
     @property
     def embedder(self) -> Embeddings:
         if self._embedder is None:
@@ -259,12 +264,13 @@ class Assistant:
                                       Timings(retrieval_s=retrieval_s)))
             return
 
-        if (asks_scenarios_overview(standalone) and not result.route.named) or lists_policy_questions(standalone):
+        overview = asks_scenarios_overview(standalone) and not result.route.named
+        if overview or lists_policy_questions(standalone):
             # "Welke scenario's zijn er?", "What are the policy questions for scenario C?": the report answers with a
             # list of its own (each scenario's few defining lines, its four questions per scenario); all of it, in its
             # words, answers better than the one or two passages the model reads.
             yield Final(self._verbatim(question, language, standalone, result, started, notice,
-                                       Timings(retrieval_s=retrieval_s)))
+                                       Timings(retrieval_s=retrieval_s), overview=overview))
             return
 
         context = self._context(result)
@@ -311,8 +317,7 @@ class Assistant:
                                       dropped=alignment.dropped))
             return
         if comparison:
-            names = {letter: info.name for letter, info in self.report.scenarios.items()}
-            text = _structure_comparison(sentences, alignment.citations, names)
+            text = _structure_comparison(sentences, alignment.citations, self.scenario_names)
         else:
             text = _render_with_quotes(sentences, language)
         if language == "en":
@@ -405,14 +410,13 @@ class Assistant:
         return sum(counter(str(m.content)) for m in answer_messages(data))
 
     def _verbatim(self, question: str, language: Language, standalone: str, result: SearchResult, started: float,
-                  notice: str | None, timings: Timings) -> Answer:
-        """The report's own list answers the question: its policy questions, or what its scenarios are."""
-        names = {letter: info.name for letter, info in sorted(self.report.scenarios.items())}
-        if asks_scenarios_overview(standalone) and not result.route.named:
-            text, citations = verbatim.scenarios_overview(self.chunks, names, language)
+                  notice: str | None, timings: Timings, *, overview: bool) -> Answer:
+        """The report's own list answers the question: what its scenarios are, or its policy questions."""
+        if overview:
+            text, citations = verbatim.scenarios_overview(self.chunks, self.scenario_names, language)
         else:
             scenarios = result.route.scenarios or SCENARIOS
-            text, citations = verbatim.policy_questions(self.chunks, names, scenarios, language)
+            text, citations = verbatim.policy_questions(self.chunks, self.scenario_names, scenarios, language)
         if language == "en":
             text = add_glosses(text)
         return Answer(
@@ -482,7 +486,7 @@ def _refused(text: str) -> bool:
     return any(token in text.upper() for token in REFUSAL_TOKENS)
 
 
-def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any], names: dict[str, str]) -> str:
+def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any], names: Mapping[str, str]) -> str:
     """One bullet per scenario, each built only from sentences cited to that scenario's passages.
 
     The bullet names the scenario ("Scenario A (Prestatiemaatschappij)"), so the model's own "Scenario A:" or
@@ -500,6 +504,5 @@ def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any
         if key in names:
             body = re.sub(rf"^\s*{re.escape(names[key])}\s*:\s*", "", body, flags=re.IGNORECASE)
             body = body[:1].upper() + body[1:]
-        label = f"Scenario {key} ({names[key]})" if key in names else f"Scenario {key}"
-        lines.append(f"- **{label}**: {body}" if key != "-" else f"- {body}")
+        lines.append(f"- **{verbatim.scenario_label(key, names)}**: {body}" if key != "-" else f"- {body}")
     return "\n".join(lines)

@@ -14,6 +14,16 @@ OVERVIEW_CHARS = 300
 _LIST_MARKER = re.compile(r"^\s*[o•\-]\s+")
 
 
+def is_quadrant_summary(chunk: Chunk) -> bool:
+    """Whether the chunk is a scenario's quadrant summary: its few defining lines."""
+    return chunk.kind == "summary" and chunk.scenario is not None and len(chunk.text) < OVERVIEW_CHARS
+
+
+def scenario_label(letter: str, names: Mapping[str, str]) -> str:
+    """How an answer names a scenario: "Scenario A (Prestatiemaatschappij)"."""
+    return f"Scenario {letter} ({names[letter]})" if letter in names else f"Scenario {letter}"
+
+
 def _cite(citations: list[Citation], chunk: Chunk) -> int:
     n = len(citations) + 1
     citations.append(Citation(n=n, chunk=chunk, quote=chunk.text, support=1.0))
@@ -27,7 +37,7 @@ def policy_questions(chunks: Sequence[Chunk], names: Mapping[str, str], scenario
     citations: list[Citation] = []
     for letter in scenarios:
         kinds = ("policy_intro", "policy_question") if len(scenarios) == 1 else ("policy_question",)
-        lines.append(f"**{message('policy_list', language, scenario=f'Scenario {letter} ({names[letter]})')}**")
+        lines.append(f"**{message('policy_list', language, scenario=scenario_label(letter, names))}**")
         for chunk in (c for c in chunks if c.scenario == letter and c.kind in kinds):
             bullet = "- " if chunk.kind == "policy_question" else ""
             lines.append(f"{bullet}“{chunk.text}” [{_cite(citations, chunk)}]")
@@ -40,11 +50,10 @@ def scenarios_overview(chunks: Sequence[Chunk], names: Mapping[str, str],
     """Each scenario's quadrant summary, its list items joined in one quote."""
     lines = [f"**{message('scenarios_overview', language)}**"]
     citations: list[Citation] = []
-    for letter, name in names.items():
-        summary = next((c for c in chunks if c.scenario == letter and c.kind == "summary"
-                        and len(c.text) < OVERVIEW_CHARS), None)
+    for letter in names:
+        summary = next((c for c in chunks if c.scenario == letter and is_quadrant_summary(c)), None)
         if summary is not None:
             items = (_LIST_MARKER.sub("", item).strip(" :") for item in summary.text.split("\n"))
             quote = "; ".join(item for item in items if item)
-            lines.append(f"- **Scenario {letter} ({name})**: “{quote}” [{_cite(citations, summary)}]")
+            lines.append(f"- **{scenario_label(letter, names)}**: “{quote}” [{_cite(citations, summary)}]")
     return "\n".join(lines), tuple(citations)
