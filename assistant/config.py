@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     min_relevance: float = Field(
         default=0.30, description="Below this dense similarity of the best passage the question is refused."
     )
+    weak_relevance: float = Field(
+        default=0.40, description="Below this, a question is answered only if some of the model's own sentences verify."
+    )
 
     # UI
     ui_host: str = Field(default="127.0.0.1", description="Interface the UI binds to.")

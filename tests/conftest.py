@@ -28,7 +28,8 @@ def fake_settings(tmp_path: Path) -> Settings:
 def shared_fake_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     """One fake-model assistant over a real embedded Chroma in a temp folder, ingested once."""
     cache = tmp_path_factory.mktemp("fake-cache")
-    settings = Settings(cache_dir=cache, embedder="fake", llm_backend="fake", min_relevance=0.0)
+    settings = Settings(cache_dir=cache, embedder="fake", llm_backend="fake", min_relevance=0.0,
+                        weak_relevance=0.0)
     assistant = Assistant(settings, embedder=FakeEmbedder(), chat_model=FakeChatModel())
     assistant.ingest()
     return assistant

@@ -122,6 +122,8 @@ def test_ambiguous_short_text_takes_the_conversation_language() -> None:
 def test_english_terms_expand_to_the_reports_dutch_words() -> None:
     expanded = expand_query("What does scenario D mean for self-employed workers?")
     assert "zzp'ers" in expanded and "zelfstandigen" in expanded
+    # "Er is minder prestatiedruk" (scenario C) is the report's word for the pressure to perform.
+    assert "prestatiedruk" in expand_query("Where is the pressure to perform highest?")
 
 
 def test_glosses_are_added_once() -> None:

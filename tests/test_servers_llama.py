@@ -60,7 +60,7 @@ def index_client(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def _assistant(client: Any, server: ServerProcess, **overrides: Any) -> Assistant:
     # One short passage and a short answer: the model's speed is not under test here (prompt tokens cost time).
-    values = {"request_timeout": 300.0, "max_retries": 1, "max_answer_tokens": 24, "min_relevance": 0.0,
+    values = {"request_timeout": 300.0, "max_retries": 1, "max_answer_tokens": 24, "min_relevance": 0.0, "weak_relevance": 0.0,
               "context_k": 1, **overrides}
     settings = Settings(cache_dir=Path("/nonexistent-not-used"), embedder="fake", llm_backend="openai",
                         openai_base_url=f"{server.url}/v1", **values)

@@ -10,6 +10,7 @@ from assistant.citations import content_tokens, split_sentences
 from assistant.embeddings import FakeEmbedder
 from assistant.language import detect
 from assistant.llm import FakeChatModel
+from assistant.prompts import message
 from assistant.schema import Sentence, Turn
 from assistant.service import _ASKS_FIGURE, Assistant, Final, InputError, Status, Token, _states_a_figure
 
@@ -320,3 +321,39 @@ def test_a_comparison_bullet_names_its_scenario_once() -> None:
     text = _structure_comparison(sentences, citations, {"A": "Prestatiemaatschappij", "B": "Technologie solidair aan zet"})
     assert text.splitlines() == ["- **Scenario A (Prestatiemaatschappij)**: Techbedrijven zijn poortwachters [1].",
                                  "- **Scenario B (Technologie solidair aan zet)**: Collectieve regie [2]."]
+
+
+def test_a_loosely_related_question_is_declined_when_nothing_the_model_says_verifies(
+        shared_fake_assistant: Assistant) -> None:
+    # "How do I file my taxes?" reaches B's tax passage (similarity 0.30 with the real embedder); the model's
+    # improvised answer verifies nowhere, and quoting the nearest passages would answer a question the report
+    # does not cover.
+    loose = shared_fake_assistant.settings.model_copy(update={"weak_relevance": 0.99})
+    improvised = "Je doet je aangifte online voor mei met je DigiD."
+    assistant = Assistant(loose, embedder=shared_fake_assistant.embedder, chat_model=FakeChatModel(script=[improvised]))
+    answer = assistant.ask("Hoe werkt de belasting in scenario B?")
+    assert answer.refused and answer.answer == message("refusal", "nl")
+    assert improvised in answer.dropped
+    # A draft that the passages do support still answers the loosely related question.
+    grounded = Assistant(loose, embedder=shared_fake_assistant.embedder, chat_model=FakeChatModel())
+    assert not grounded.ask("Hoe werkt de belasting in scenario B?").refused
+    # Above the weak-relevance line the verified quotes answer even when the model's own words do not verify.
+    relevant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder,
+                         chat_model=FakeChatModel(script=[improvised]))
+    answer = relevant.ask("Hoe werkt de belasting in scenario B?")
+    assert not answer.refused and all(s.quote for s in answer.sentences)
+
+
+def test_a_request_for_personal_advice_gets_one_sentence_without_a_model_call(shared_fake_assistant: Assistant) -> None:
+    chat = FakeChatModel()
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=chat)
+    for question, language in (("Should I become a freelancer?", "en"), ("Moet ik zzp'er worden?", "nl"),
+                               ("Hoe schrijf ik een sollicitatiebrief?", "nl"), ("Give me tips for a job interview", "en")):
+        answer = assistant.ask(question)
+        assert answer.refused and answer.answer == message("advice", language), question
+    assert chat.calls == []
+    # Asked about a scenario or the report, "what should I do" is a question about the report.
+    for question in ("Wat moet ik als werkgever doen in scenario D?", "How can I prepare for the report's scenarios?"):
+        calls = len(chat.calls)
+        assert not assistant.ask(question).refused, question
+        assert len(chat.calls) > calls, question

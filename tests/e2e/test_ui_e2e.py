@@ -96,6 +96,7 @@ def fake_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Se
         embedder="fake",
         llm_backend="fake",
         min_relevance=0.0,
+        weak_relevance=0.0,
         ui_host="127.0.0.1",
         ui_port=_free_port(),
     )
