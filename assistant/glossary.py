@@ -106,6 +106,11 @@ def names_report_term(question: str) -> bool:
     return any(pattern.search(question) for pattern in _REPORT_TERMS)
 
 
+def report_terms_named(question: str) -> list[re.Pattern[str]]:
+    """The report's own terms the question names; each pattern also finds the term's Dutch forms in the report."""
+    return [pattern for pattern in _REPORT_TERMS if pattern.search(question)]
+
+
 # Groups of people a question can ask about -> the report's words for them (lowercase stems, found as
 # substrings). When no cited passage uses any of them, the answer tells the user so instead of letting a general
 # statement pass for one about that group.

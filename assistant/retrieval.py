@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.glossary import expand_query
+from assistant.glossary import expand_query, report_terms_named
 from assistant.index import VectorIndex
 from assistant.routing import REPORT_WORD, Route, is_broad_topic, route, strip_scenarios
 from assistant.schema import SCENARIOS, Chunk, Hit
@@ -157,6 +157,10 @@ class Retriever:
         the_route = route(query)
         if scenarios:
             the_route = Route(tuple(scenarios), comparison=len(scenarios) > 1, named=True)
+        elif not the_route.scenarios and (owner := self._term_owner(query)):
+            # "Welke rol spelen broodfondsen?": only scenario A has them. Compared across all four scenarios (a
+            # question about roles), the answer quoted every scenario's role passage and none of them.
+            the_route = Route((owner,), comparison=False)
         # The question (its topic, without a "what does the report say about" frame), and when it uses domain
         # terms, with the report's Dutch words for them: an English question is far from the Dutch text for the
         # embedder; the Dutch terms bring it closer.
@@ -213,6 +217,13 @@ class Retriever:
         hits = _spread(fused, the_route, k) if the_route.comparison else fused[:k]
         best_dense = max(dense_sim.values(), default=0.0)
         return SearchResult(query, the_route, tuple(hits), best_dense)
+
+
+    def _term_owner(self, query: str) -> str | None:
+        """The one scenario whose passages alone use the report terms the query names, if there is one."""
+        owners = {chunk.scenario for pattern in report_terms_named(query) for chunk in self.chunks
+                  if pattern.search(chunk.text)}
+        return owners.pop() if len(owners) == 1 and None not in owners else None
 
 
 def fuse(results: Sequence[SearchResult], k: int) -> SearchResult:

@@ -357,3 +357,16 @@ def test_a_request_for_personal_advice_gets_one_sentence_without_a_model_call(sh
         calls = len(chat.calls)
         assert not assistant.ask(question).refused, question
         assert len(chat.calls) > calls, question
+
+
+def test_a_report_term_that_only_one_scenario_uses_steers_the_question_to_that_scenario(
+        shared_fake_assistant: Assistant) -> None:
+    # "Welke rol spelen broodfondsen?" reads as a question about roles across the scenarios, and was answered with
+    # every scenario's role passage; only scenario A has broodfondsen.
+    result = shared_fake_assistant.search("Welke rol spelen broodfondsen?")
+    assert result.route.scenarios == ("A",) and not result.route.comparison
+    assert any("broodfondsen" in hit.chunk.text for hit in result.hits[:2])  # among the passages the model reads
+    assert shared_fake_assistant.search("What are the Days of Standstill?").route.scenarios == ("C",)
+    # A term of the method chapter, or terms of two scenarios, steer nowhere.
+    assert shared_fake_assistant.search("Wat is de assenkruismethode?").route.scenarios == ()
+    assert shared_fake_assistant.search("Wat zijn broodfondsen en leerhuizen?").route.scenarios == ()
