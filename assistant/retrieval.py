@@ -95,8 +95,14 @@ _GIST = re.compile(
 
 # "What does the report recommend?": its conclusion draws the implications for policy (the introduction, which
 # the gist boost also favours, does not).
-_ADVICE = re.compile(r"\b(recommend\w*|aanbevel\w*|advi[sz]\w*|implica\w*|what should (?:policy|government)\w*)",
-                     re.IGNORECASE)
+_ADVICE = re.compile(
+    r"\b(recommend\w*|aanbevel\w*|advi[sz]\w*|implica\w*|what should (?:policy|government)\w*|"
+    # "Wat moet de overheid nu doen volgens het rapport?" asks for the report's implications for policy.
+    r"what should (?:the )?(?:government|policy ?makers|employers|unions|social partners)\b.*\bdo\b|"
+    r"wat (?:moet|moeten|kan|kunnen) (?:de )?(?:overheid|beleidsmakers|politiek|werkgevers|vakbonden|sociale partners)\b"
+    r".*\bdoen\b)",
+    re.IGNORECASE,
+)
 
 
 # "Wat zegt het rapport over platformwerk?": the frame is about the report, the topic is platform work. Searched
