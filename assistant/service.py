@@ -26,6 +26,7 @@ from assistant.citations import (
     Alignment,
     add_quotes,
     align,
+    content_tokens,
     keep_passage,
     numbers,
     render_answer,
@@ -462,10 +463,16 @@ def carry_over(question: str, history: Sequence[Turn], language: Language) -> st
     if not history:
         return question
     previous = history[-1].user
+    if len(history) > 1 and len(content_tokens(strip_scenarios(previous))) < 2:
+        # The previous question was itself a follow-up ("En in scenario A?"): read it against its own predecessor
+        # first, or a third question loses the topic of the first.
+        previous = carry_over(previous, history[:-1], language)
     named = detect_scenarios(question)
     if named:
         joiner = " en " if language == "nl" else " and "
-        return f"{strip_scenarios(previous)} (scenario {joiner.join(named)}) {question}"
+        # Stripped of its scenarios, an earlier carry-over leaves "( )" and "vakbonden ?" behind.
+        topic = re.sub(r"\(\s*\)|\s+(?=[?.!,])", "", strip_scenarios(previous)).strip()
+        return f"{topic} (scenario {joiner.join(named)}) {question}"
     return f"{previous} {question}"
 
 

@@ -11,8 +11,9 @@ from assistant.embeddings import FakeEmbedder
 from assistant.language import detect
 from assistant.llm import FakeChatModel
 from assistant.prompts import message
+from assistant.routing import detect_scenarios
 from assistant.schema import Sentence, Turn
-from assistant.service import _ASKS_FIGURE, Assistant, Final, InputError, Status, Token, _states_a_figure
+from assistant.service import _ASKS_FIGURE, Assistant, Final, InputError, Status, Token, _states_a_figure, carry_over
 
 
 def test_answer_cites_retrieved_passages_that_hold_its_words(shared_fake_assistant: Assistant) -> None:
@@ -104,6 +105,21 @@ def test_a_rewrite_that_echoes_the_follow_up_or_the_prompt_labels_is_cleaned_up(
                           chat_model=FakeChatModel(script=[reply, "Zelfstandigen concurreren."]))
     standalone = assistant.ask("En in scenario C?", history).standalone_question
     assert "zzp" in standalone and "C" in standalone and not standalone.startswith(("Gebruiker", "*"))
+
+
+def test_a_third_question_keeps_the_topic_of_the_first_when_the_second_was_a_follow_up(
+        shared_fake_assistant: Assistant) -> None:
+    # "En in scenario A?" has no topic of its own; read against it alone, "Welke beleidsvragen horen daarbij?" lost
+    # the unions, and "En in scenario B?" became "En in? (scenario B)".
+    history = [Turn("Wat gebeurt er met vakbonden in scenario C?", "Vakbonden bemiddelen."),
+               Turn("En in scenario A?", "Vakbonden worstelen.")]
+    policy = carry_over("Welke beleidsvragen horen daarbij?", history, "nl")
+    assert "vakbonden" in policy and detect_scenarios(policy) == ("A",)
+    again = carry_over("En in scenario B?", history, "nl")
+    assert again.startswith("Wat gebeurt er met vakbonden?") and detect_scenarios(again) == ("B",)
+    # A previous question that stands on its own is not read against the one before it.
+    history = [Turn("Wat gebeurt er met vakbonden in scenario C?", "x"), Turn("Hoe werkt de arbeidsmarkt in D?", "y")]
+    assert "vakbonden" not in carry_over("En voor jongeren?", history, "nl")
 
 
 def test_a_question_what_the_scenarios_are_gets_each_scenarios_quadrant_summary(shared_fake_assistant: Assistant) -> None:
