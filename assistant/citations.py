@@ -36,6 +36,8 @@ RANK_MARGIN = 0.1
 # 0.35 drops one invented sentence and no supported one (0.4 and 0.5 also drop supported summaries of a cell).
 SEMANTIC_SPAN = 0.35
 _MARKER = re.compile(r"\s*\[(\d+)\]")
+# The quadrant summaries list with "o ": "o ongelijkheid neemt toe".
+_O_MARKER = re.compile(r"^o\s+(?=[a-z])")
 _SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z“‘\"(•\-0-9])|\n+")
 # Where a sentence that mixes two claims (typical in comparisons) can be cut into separately citable clauses.
 _CLAUSE = re.compile(r",?\s+(?:terwijl|maar|whereas|while|but)\s+|;\s+|,\s+(?=(?:in\s+)?scenario\s+[A-D]\b)", re.IGNORECASE)
@@ -48,7 +50,7 @@ def content_tokens(text: str) -> set[str]:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences and bullet lines of a text, stripped of list markers."""
-    parts = [p.strip(" \t-•*") for p in _SPLIT.split(text)]
+    parts = [_O_MARKER.sub("", p.strip(" \t-•*")) for p in _SPLIT.split(text)]
     return [p for p in parts if p]
 
 

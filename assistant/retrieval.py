@@ -11,7 +11,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.glossary import expand_query, report_terms_named
 from assistant.index import VectorIndex
-from assistant.routing import REPORT_WORD, Route, is_broad_topic, route, strip_scenarios
+from assistant.routing import REPORT_WORD, Route, is_bare_comparison, is_broad_topic, route, strip_scenarios
 from assistant.schema import SCENARIOS, Chunk, Hit
 from assistant.text import compound_parts, compound_vocabulary, stems
 from assistant.verbatim import is_quadrant_summary
@@ -220,6 +220,10 @@ class Retriever:
             # "What does the report say about AI?" answered from the one scenario passage that ranks first would
             # pass one future off as the report's view: each scenario answers for itself.
             the_route = Route(SCENARIOS, comparison=True)
+        if the_route.comparison and is_bare_comparison(query):
+            # "Vergelijk scenario A en C" names no topic: the passages that ranked were an arbitrary table row (career,
+            # security); each scenario's quadrant summary, its defining lines, compares the scenarios as wholes.
+            fused = [h for h in fused if h.chunk.scenario not in the_route.scenarios or is_quadrant_summary(h.chunk)]
         hits = _spread(fused, the_route, k) if the_route.comparison else fused[:k]
         best_dense = max(dense_sim.values(), default=0.0)
         return SearchResult(query, the_route, tuple(hits), best_dense)

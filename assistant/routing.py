@@ -105,6 +105,21 @@ def is_broad_topic(question: str) -> bool:
             and not _ABOUT_THE_METHOD.search(question))
 
 
+# What a comparison says besides its scenarios when it names no topic ("What are the main differences between A
+# and B?", "Vergelijk scenario A en C").
+_COMPARISON_FRAME = re.compile(
+    r"\b(vergelijk\w*|verschil\w*|tussen|compar\w*|differ\w*|between|versus|vs|main|key|biggest|major|grootste|"
+    r"belangrijkste|voornaamste|what|how|do|does|are|is|the|they|these|those|and|or|scenario\S*|wat|hoe|welke|zijn|"
+    r"het|de|en|of|met|with|elkaar|each|other|van|from|to|all|alle|two|twee|three|drie|four|vier)\b",
+    re.IGNORECASE,
+)
+
+
+def is_bare_comparison(question: str) -> bool:
+    """A comparison of scenarios as wholes: nothing is asked besides the scenarios and the comparison itself."""
+    return not re.search(r"\w{2,}", _COMPARISON_FRAME.sub(" ", strip_scenarios(question)))
+
+
 def strip_scenarios(text: str) -> str:
     """The text without its scenario references (letters and names), for reuse with another scenario."""
     text = _LETTER_LIST.sub(" ", text)

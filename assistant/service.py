@@ -47,7 +47,7 @@ from assistant.retrieval import (
     lists_policy_questions,
     scenario_passage,
 )
-from assistant.routing import REPORT_WORD, detect_scenarios, strip_scenarios
+from assistant.routing import REPORT_WORD, detect_scenarios, is_bare_comparison, strip_scenarios
 from assistant.schema import SCENARIOS, Answer, Chunk, Hit, Language, Sentence, Timings, Turn
 
 REFUSAL_TOKENS = ("NIET_IN_RAPPORT", "NOT_IN_REPORT")
@@ -276,10 +276,12 @@ class Assistant:
                                       Timings(retrieval_s=retrieval_s)))
             return
 
-        overview = asks_scenarios_overview(standalone) and not result.route.named
+        overview = ((asks_scenarios_overview(standalone) and not result.route.named)
+                    or (result.route.comparison and is_bare_comparison(standalone)))
         if overview or lists_policy_questions(standalone):
-            # "Welke scenario's zijn er?", "What are the policy questions for scenario C?": the report answers with a
-            # list of its own (each scenario's few defining lines, its four questions per scenario); all of it, in its
+            # "Welke scenario's zijn er?", "Vergelijk scenario A en C", "What are the policy questions for scenario C?":
+            # the report answers with a list of its own (each scenario's few defining lines, its four questions per
+            # scenario); all of it, in its
             # words, answers better than the one or two passages the model reads.
             yield Final(self._verbatim(question, language, standalone, result, started, notice,
                                        Timings(retrieval_s=retrieval_s), overview=overview))
@@ -431,7 +433,9 @@ class Assistant:
                   notice: str | None, timings: Timings, *, overview: bool) -> Answer:
         """The report's own list answers the question: what its scenarios are, or its policy questions."""
         if overview:
-            text, citations = verbatim.scenarios_overview(self.chunks, self.scenario_names, language)
+            asked = result.route.scenarios if result.route.comparison else SCENARIOS
+            names = {letter: name for letter, name in self.scenario_names.items() if letter in asked}
+            text, citations = verbatim.scenarios_overview(self.chunks, names, language)
         else:
             scenarios = result.route.scenarios or SCENARIOS
             text, citations = verbatim.policy_questions(self.chunks, self.scenario_names, scenarios, language)

@@ -8,15 +8,16 @@ from collections.abc import Mapping, Sequence
 from assistant.prompts import message
 from assistant.schema import Chunk, Citation, Language
 
-# The quadrant summaries (130-180 characters), not the page-long summaries of each scenario.
-OVERVIEW_CHARS = 300
+# The quadrant summaries (130-180 characters, section "kwadrant-a" ...), not the page-long summary of each scenario,
+# whose second chunk (230-300 characters) is as short.
+_QUADRANT_SECTION = "kwadrant-"
 # The report's list markers ("o overheden verliezen grip", "• t.b.v. onafhankelijkheid").
 _LIST_MARKER = re.compile(r"^\s*[o•\-]\s+")
 
 
 def is_quadrant_summary(chunk: Chunk) -> bool:
     """Whether the chunk is a scenario's quadrant summary: its few defining lines."""
-    return chunk.kind == "summary" and chunk.scenario is not None and len(chunk.text) < OVERVIEW_CHARS
+    return chunk.kind == "summary" and chunk.section_id.startswith(_QUADRANT_SECTION)
 
 
 def scenario_label(letter: str, names: Mapping[str, str]) -> str:
@@ -48,7 +49,8 @@ def policy_questions(chunks: Sequence[Chunk], names: Mapping[str, str], scenario
 def scenarios_overview(chunks: Sequence[Chunk], names: Mapping[str, str],
                        language: Language) -> tuple[str, tuple[Citation, ...]]:
     """Each scenario's quadrant summary, its list items joined in one quote."""
-    lines = [f"**{message('scenarios_overview', language)}**"]
+    heading = "scenarios_overview" if len(names) == 4 else "scenarios_compared"
+    lines = [f"**{message(heading, language)}**"]
     citations: list[Citation] = []
     for letter in names:
         summary = next((c for c in chunks if c.scenario == letter and is_quadrant_summary(c)), None)

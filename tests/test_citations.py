@@ -64,6 +64,9 @@ def test_nothing_supported_means_no_citations() -> None:
 
 def test_split_sentences_handles_bullets() -> None:
     assert split_sentences("• eerste punt\n• tweede punt. Derde zin.") == ["eerste punt", "tweede punt.", "Derde zin."]
+    # The quadrant summaries list with "o "; a quote is the item, not its marker.
+    assert split_sentences("o overheden verliezen grip\no ongelijkheid neemt toe") == ["overheden verliezen grip",
+                                                                                  "ongelijkheid neemt toe"]
 
 
 def test_a_figure_the_passage_does_not_state_is_never_supported() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.glossary import add_glosses, expand_query
 from assistant.language import detect
-from assistant.routing import detect_scenarios, is_broad_topic, route
+from assistant.routing import detect_scenarios, is_bare_comparison, is_broad_topic, route
 
 
 @pytest.mark.parametrize(
@@ -150,3 +150,13 @@ def test_groups_the_passages_do_not_mention() -> None:
     assert groups_not_covered("Wat gebeurt er met zzp'ers in scenario B?", passages) == ["zzp'ers"]
     assert groups_not_covered("Wat betekent scenario D voor zzp'ers?", ["Concurrentie onder zelfstandigen is hevig."]) == []
     assert groups_not_covered("What about the self-employed?", ["Scenario D: Solowerk in crisistijd"]) == []
+
+
+def test_a_comparison_that_names_no_topic_is_bare() -> None:
+    for question in ("Vergelijk scenario A en C", "What are the main differences between scenario A and B?",
+                     "Wat is het verschil tussen de prestatiemaatschappij en solowerk in crisistijd?",
+                     "How do scenarios B and D differ?", "Compare the four scenarios"):
+        assert is_bare_comparison(question), question
+    for question in ("Vergelijk A en C op inkomenszekerheid", "Compare A and C on income security",
+                     "Which scenario is worst for vulnerable workers?"):
+        assert not is_bare_comparison(question), question

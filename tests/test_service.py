@@ -134,6 +134,21 @@ def test_a_question_what_the_scenarios_are_gets_each_scenarios_quadrant_summary(
     assert chat.calls == []
 
 
+def test_a_comparison_of_scenarios_as_wholes_gets_their_quadrant_summaries(shared_fake_assistant: Assistant) -> None:
+    # "Vergelijk scenario A en C" names no topic: the cells that ranked were an arbitrary table row (career).
+    chat = FakeChatModel()
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=chat)
+    for question, letters in (("Vergelijk scenario A en C", ["A", "C"]),
+                              ("What are the main differences between scenario B and D?", ["B", "D"])):
+        answer = assistant.ask(question)
+        assert [c.chunk.scenario for c in answer.citations] == letters, question
+        assert all(c.chunk.section_id.startswith("kwadrant-") for c in answer.citations), question
+        assert "vier" not in answer.answer.split("\n")[0] and "four" not in answer.answer.split("\n")[0]
+    assert chat.calls == []
+    # With a topic it is a comparison on that topic, written by the model.
+    assert assistant.ask("Vergelijk A en C op inkomenszekerheid").citations and chat.calls
+
+
 def test_a_rewrite_that_copies_a_list_heading_is_not_taken_for_the_question(shared_fake_assistant: Assistant) -> None:
     # After the list of D's policy questions, the model rewrote "En voor scenario B?" as the list's heading, with
     # D's name in it: read as a comparison of B and D.
