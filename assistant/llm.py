@@ -182,8 +182,9 @@ class FakeChatModel(BaseChatModel):
         passages = [m.group(2).strip() for m in _PASSAGE.finditer(prompt)]
         if not passages:
             return "NOT_IN_REPORT"
-        firsts = [re.split(r"(?<=[.!?])\s", p.replace("\n", " "))[0] for p in passages[: self.sentences]]
-        return " ".join(s.lstrip("• ").strip() for s in firsts)
+        # The first sentence (or list item) of each passage, each a sentence of its own.
+        firsts = [re.split(r"(?<=[.!?])\s|\n", p.strip())[0].lstrip("• ").strip() for p in passages[: self.sentences]]
+        return " ".join(f if f.endswith((".", "!", "?")) else f"{f}." for f in firsts if f)
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
