@@ -38,7 +38,7 @@ EXPANSIONS: dict[str, str] = {
     r"temporary": "tijdelijke tijdelijk",
     r"burn-?outs?": "burn-out burn-outs",
     r"mental health|stress": "mentale gezondheid stress druk",
-    r"pressure to perform|performance pressure|pressure": "prestatiedruk druk",
+    r"pressure": "prestatiedruk druk",  # "pressure to perform", "performance pressure", "work pressure"
     r"brain ?drain": "braindrain",
     r"core uncertaint\w*|key uncertaint\w*": "kernonzekerheden",
     r"method\w*|approach": "methode assenkruismethode deskresearch DESTEP",

@@ -228,7 +228,6 @@ class Retriever:
         best_dense = max(dense_sim.values(), default=0.0)
         return SearchResult(query, the_route, tuple(hits), best_dense)
 
-
     def _term_owner(self, query: str) -> str | None:
         """The one scenario whose passages alone use the report terms the query names, if there is one."""
         owners = {chunk.scenario for pattern in report_terms_named(query) for chunk in self.chunks

@@ -281,8 +281,7 @@ class Assistant:
         if overview or lists_policy_questions(standalone):
             # "Welke scenario's zijn er?", "Vergelijk scenario A en C", "What are the policy questions for scenario C?":
             # the report answers with a list of its own (each scenario's few defining lines, its four questions per
-            # scenario); all of it, in its
-            # words, answers better than the one or two passages the model reads.
+            # scenario); all of it, in its words, answers better than the one or two passages the model reads.
             yield Final(self._verbatim(question, language, standalone, result, started, notice,
                                        Timings(retrieval_s=retrieval_s), overview=overview))
             return
