@@ -126,6 +126,8 @@ def strip_scenarios(text: str) -> str:
     for pattern in _NAME_PATTERNS.values():
         text = pattern.sub(" ", text)
     text = re.sub(r"\b(in|for|voor|van|of|the|de|het)\s+(scenario|scenarios?)?\s*(?=[?.!,]|$)", " ", text)
+    # What the references leave behind: "(scenario A)" becomes "( )", "vakbonden in scenario C?" "vakbonden ?".
+    text = re.sub(r"\(\s*\)|\s+(?=[?.!,])", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

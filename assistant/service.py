@@ -270,8 +270,9 @@ class Assistant:
         t0 = time.perf_counter()
         result = self._retrieve(question, standalone, history, language, scenarios)
         retrieval_s = time.perf_counter() - t0
-        if (result.best_dense < self.settings.min_relevance and not _asks_authors(standalone)
-                and not names_report_term(standalone)):
+        # Its authors, or a term the report coined, make a question about the report however far it is from the text.
+        about_the_report = _asks_authors(standalone) or names_report_term(standalone)
+        if result.best_dense < self.settings.min_relevance and not about_the_report:
             yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice,
                                       Timings(retrieval_s=retrieval_s)))
             return
@@ -325,8 +326,7 @@ class Assistant:
         # A loosely related question ("How do I file my taxes?" 0.30, "What are the opening hours of TNO?" 0.32) whose
         # draft verifies nowhere is off-topic: quotes alone would be the passages nearest to it. On the answer suite,
         # the answerable questions answered by quotes alone all have a best passage at >= 0.40 but one (0.33).
-        unverified = (not alignment.sentences and result.best_dense < self.settings.weak_relevance
-                      and not names_report_term(standalone) and not _asks_authors(standalone))
+        unverified = not alignment.sentences and result.best_dense < self.settings.weak_relevance and not about_the_report
         alignment = add_quotes(alignment, context, quotes)
         sentences = alignment.sentences
         if unverified or not sentences or (_ASKS_FIGURE.search(standalone) and not _states_a_figure(sentences, standalone)):
@@ -473,9 +473,7 @@ def carry_over(question: str, history: Sequence[Turn], language: Language) -> st
     named = detect_scenarios(question)
     if named:
         joiner = " en " if language == "nl" else " and "
-        # Stripped of its scenarios, an earlier carry-over leaves "( )" and "vakbonden ?" behind.
-        topic = re.sub(r"\(\s*\)|\s+(?=[?.!,])", "", strip_scenarios(previous)).strip()
-        return f"{topic} (scenario {joiner.join(named)}) {question}"
+        return f"{strip_scenarios(previous)} (scenario {joiner.join(named)}) {question}"
     return f"{previous} {question}"
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 
+from assistant.citations import split_sentences
 from assistant.prompts import message
-from assistant.schema import Chunk, Citation, Language
+from assistant.schema import SCENARIOS, Chunk, Citation, Language
 
 # The quadrant summaries (130-180 characters, section "kwadrant-a" ...), not the page-long summary of each scenario,
 # whose second chunk (230-300 characters) is as short.
 _QUADRANT_SECTION = "kwadrant-"
-# The report's list markers ("o overheden verliezen grip", "• t.b.v. onafhankelijkheid").
-_LIST_MARKER = re.compile(r"^\s*[o•\-]\s+")
 
 
 def is_quadrant_summary(chunk: Chunk) -> bool:
@@ -49,13 +47,13 @@ def policy_questions(chunks: Sequence[Chunk], names: Mapping[str, str], scenario
 def scenarios_overview(chunks: Sequence[Chunk], names: Mapping[str, str],
                        language: Language) -> tuple[str, tuple[Citation, ...]]:
     """Each scenario's quadrant summary, its list items joined in one quote."""
-    heading = "scenarios_overview" if len(names) == 4 else "scenarios_compared"
+    heading = "scenarios_overview" if len(names) == len(SCENARIOS) else "scenarios_compared"
     lines = [f"**{message(heading, language)}**"]
     citations: list[Citation] = []
     for letter in names:
         summary = next((c for c in chunks if c.scenario == letter and is_quadrant_summary(c)), None)
         if summary is not None:
-            items = (_LIST_MARKER.sub("", item).strip(" :") for item in summary.text.split("\n"))
+            items = (item.strip(" :") for item in split_sentences(summary.text))  # without "o " and "•" markers
             quote = "; ".join(item for item in items if item)
             lines.append(f"- **{scenario_label(letter, names)}**: “{quote}” [{_cite(citations, summary)}]")
     return "\n".join(lines), tuple(citations)
