@@ -8,6 +8,10 @@ of this one report, not something a package provides.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from assistant.routing import strip_scenarios
+from assistant.text import stopwords
 
 # Pattern (lowercase, regex) -> Dutch words from the report.
 EXPANSIONS: dict[str, str] = {
@@ -141,6 +145,28 @@ _VULNERABLE = (re.compile(r"vulnerable|kwetsba\w*", re.IGNORECASE), ("kwetsba",)
 def groups_named(question: str) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
     """The groups of people a question asks about (vulnerable workers too), each with the report's words for it."""
     return [(pattern, words) for pattern, words in (*_GROUPS, _VULNERABLE) if pattern.search(question)]
+
+
+# A proper name mid-sentence ("the Goldschmeding Foundation", "Sandra Mathijssen") or an acronym ("SER", "VNO-NCW").
+_NAME = re.compile(r"(?<=[\w,;'‘\"“(]\s)[A-Z][\w’'-]+|\b[A-Z]{2,}[\w-]*")
+# Names that are not organisations or people: the report's author stands for the report ("volgens TNO"), places and
+# languages are translated ("Netherlands" is "Nederland" in the text), and these topics have report words of their own.
+_NOT_NAMES = frozenset({"tno", "scenario", "dutch", "english", "netherlands", "nederland", "nederlandse", "europe",
+                        "european", "europa", "europese", "eu", "ai", "ict", "zzp", "cao", "cla", "clas", "smes", "mkb"})
+
+
+def names_named(question: str) -> list[re.Pattern[str]]:
+    """The people and organisations a question names, each as a pattern that finds the name in a text."""
+    found = dict.fromkeys(m.group(0).rstrip("'’-").lower() for m in _NAME.finditer(strip_scenarios(question)))
+    return [re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
+            for name in found if name.split("'")[0] not in _NOT_NAMES | stopwords()]
+
+
+def without_names(text: str, names: Sequence[re.Pattern[str]]) -> str:
+    """The text with the names taken out (its other words as they were)."""
+    for pattern in names:
+        text = pattern.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def groups_not_covered(question: str, passages: list[str]) -> list[str]:

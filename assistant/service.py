@@ -35,7 +35,7 @@ from assistant.citations import (
 )
 from assistant.config import Settings
 from assistant.corpus import Report, chunk_report, load_report
-from assistant.glossary import add_glosses, groups_not_covered, names_report_term
+from assistant.glossary import add_glosses, groups_not_covered, names_named, names_report_term, without_names
 from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
@@ -272,7 +272,9 @@ class Assistant:
         retrieval_s = time.perf_counter() - t0
         # Its authors, or a term the report coined, make a question about the report however far it is from the text.
         about_the_report = _asks_authors(standalone) or names_report_term(standalone)
-        if result.best_dense < self.settings.min_relevance and not about_the_report:
+        # So does a person or organisation it names that a passage found names too ("Was the SER consulted?", 0.28).
+        names_found = _asks_about_names_in(standalone, [f"{hit.chunk.heading} {hit.chunk.text}" for hit in result.hits])
+        if result.best_dense < self.settings.min_relevance and not (about_the_report or names_found):
             yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice,
                                       Timings(retrieval_s=retrieval_s)))
             return
@@ -326,7 +328,11 @@ class Assistant:
         # A loosely related question ("How do I file my taxes?" 0.30, "What are the opening hours of TNO?" 0.32) whose
         # draft verifies nowhere is off-topic: quotes alone would be the passages nearest to it. On the answer suite,
         # the answerable questions answered by quotes alone all have a best passage at >= 0.40 but one (0.33).
-        unverified = not alignment.sentences and result.best_dense < self.settings.weak_relevance and not about_the_report
+        # A person or organisation the question names is in the report when the quotes name it, however far the
+        # rest of the question is ("What is the Goldschmeding Foundation?", 0.31); quotes that do not name it answer
+        # another question ("What does the SER think about the minimum wage?" quoted scenario B's minimum income).
+        unverified = (not alignment.sentences and result.best_dense < self.settings.weak_relevance
+                      and not about_the_report and not _asks_about_names_in(standalone, [quote for _, quote in quotes]))
         alignment = add_quotes(alignment, context, quotes)
         sentences = alignment.sentences
         if unverified or not sentences or (_ASKS_FIGURE.search(standalone) and not _states_a_figure(sentences, standalone)):
@@ -481,6 +487,18 @@ def _asks_personal_advice(question: str) -> bool:
     """"Moet ik zzp'er worden?": advice for the asker, about neither a scenario nor the report."""
     return bool(_PERSONAL_ADVICE.search(question) and not detect_scenarios(question) and not REPORT_WORD.search(question)
                 and not re.search(r"\bscenario", question, re.IGNORECASE))
+
+
+def _asks_about_names_in(question: str, texts: Sequence[str]) -> bool:
+    """Whether the question asks about people or organisations themselves, and the texts name every one of them.
+
+    "Who is VNO-NCW?", "Was the SER consulted?" ask about the name; "What does the SER think about the minimum
+    wage?" asks what the report does not say, and a sentence that only names the SER does not answer it.
+    """
+    named = names_named(question)
+    rest = content_tokens(without_names(question, named))
+    text = " ".join(texts)
+    return bool(named) and len(rest) <= 2 and all(pattern.search(text) for pattern in named)
 
 
 def _asks_authors(question: str) -> bool:

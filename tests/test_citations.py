@@ -17,6 +17,7 @@ from assistant.citations import (
     split_sentences,
 )
 from assistant.embeddings import FakeEmbedder
+from assistant.glossary import names_named
 from assistant.schema import Chunk, Citation, Sentence
 from assistant.text import stems
 
@@ -361,3 +362,45 @@ def test_meaning_alone_verifies_a_claim_about_the_group_asked_about_only_where_t
     solo = [Chunk("d", "d", ("Scenario D: Solowerk in crisistijd",), "D", "scenario_text", None, net, 0, len(net))]
     assert align(claim, solo, _Directions({net: 0, claim: 0}), semantic=True,
                  question="What does scenario D mean for the self-employed?").sentences
+
+
+def test_a_claim_about_an_organisation_the_question_names_is_verified_only_where_the_report_names_it() -> None:
+    intro = "Met het project ontwikkelt TNO, in samenwerking met de Goldschmeding Foundation, tools voor werkenden."
+    social = "Het sociaal zekerheidsstelsel biedt financiële ondersteuning bij werkloosheid."
+    passage = [Chunk("bg", "bg", ("Over het project",), None, "background", None, f"{intro} {social}", 0, 1)]
+    question = "What is the Goldschmeding Foundation?"
+    wrong = "The Goldschmeding Foundation provides financial support to the unemployed."
+    right = "The Goldschmeding Foundation works with TNO on tools for workers."
+    # By meaning, the invented claim is the social security sentence and the true one the project sentence, once
+    # the name they share is left out; with it, both are close to the project sentence.
+    embedder = _Directions({social: 0, wrong.replace("Goldschmeding Foundation", "").replace("  ", " "): 0,
+                            intro.replace("Goldschmeding Foundation", "").replace("  ", " "): 1,
+                            right.replace("Goldschmeding Foundation", "").replace("  ", " "): 1})
+    assert align(wrong, passage, embedder, semantic=True, question=question).sentences == ()
+    assert align(right, passage, embedder, semantic=True, question=question).citations[0].quote == intro
+    # Without the name in the question there is nothing to hold the claim to.
+    assert align(wrong, passage, embedder, semantic=True, question="Who supports the unemployed?").sentences
+    # By words, a passage that does not name the organisation does not verify what it is said to say.
+    claim = "Het CPB zegt dat het sociaal zekerheidsstelsel financiële ondersteuning biedt bij werkloosheid."
+    assert align(claim, passage, question="Wat zegt het CPB over de sociale zekerheid?").sentences == ()
+    assert align(claim, passage, question="Wat zegt het rapport over de sociale zekerheid?").sentences
+
+
+def test_a_list_of_people_supports_a_claim_only_by_its_words() -> None:
+    # Any claim about people or organisations is close in meaning to a list of them ("VNO-NCW is a consultancy").
+    people = "Jan Jansen (VNO-NCW); Piet de Vries (SER)."
+    experts = [Chunk("ex", "ex", ("Betrokken experts",), None, "experts", None, people, 0, len(people))]
+    question = "Who is VNO-NCW?"
+    assert align("VNO-NCW is a Dutch consultancy.", experts, _AllAlike(), semantic=True, question=question).sentences == ()
+    assert align("Jan Jansen works at VNO-NCW.", experts, _AllAlike(), semantic=True, question=question).sentences
+
+
+def test_names_named_are_people_and_organisations_not_the_author_the_scenarios_or_places() -> None:
+    def names(question: str) -> list[str]:
+        return [pattern.pattern for pattern in names_named(question)]
+
+    assert names("What is the Goldschmeding Foundation?") == [r"\bgoldschmeding\b", r"\bfoundation\b"]
+    assert names("Was de SER erbij, en VNO-NCW?") == [r"\bser\b", r"\bvno\-ncw\b"]
+    for question in ("Waarom is werkzekerheid niet vanzelfsprekend volgens TNO?", "Wat gebeurt er in Solowerk in crisistijd?",
+                     "How will work in the Netherlands change?", "Is AI een succes in scenario D?", "Wat is een cao?"):
+        assert names(question) == [], question

@@ -401,3 +401,21 @@ def test_a_report_term_that_only_one_scenario_uses_steers_the_question_to_that_s
     # A term of the method chapter, or terms of two scenarios, steer nowhere.
     assert shared_fake_assistant.search("Wat is de assenkruismethode?").route.scenarios == ()
     assert shared_fake_assistant.search("Wat zijn broodfondsen en leerhuizen?").route.scenarios == ()
+
+
+def test_a_person_or_organisation_the_report_names_is_answered_from_the_sentence_that_names_it(
+        shared_fake_assistant: Assistant) -> None:
+    # "What is the Goldschmeding Foundation?" is far from any passage (0.31 with the real embedder); the model's
+    # "It is a charity" verifies nowhere, but the report does name it: its sentence answers.
+    strict = shared_fake_assistant.settings.model_copy(update={"min_relevance": 0.99, "weak_relevance": 0.99})
+    improvised = "The Goldschmeding Foundation is a charity for the unemployed."
+    assistant = Assistant(strict, embedder=shared_fake_assistant.embedder,
+                          chat_model=FakeChatModel(script=[improvised] * 3))
+    answer = assistant.ask("What is the Goldschmeding Foundation?")
+    assert not answer.refused and improvised in answer.dropped
+    assert all(s.quote for s in answer.sentences) and "Goldschmeding Foundation" in answer.sentences[0].text
+    # A name the report does not use leaves the question as far from the report as it was, and so does a question
+    # about what a named organisation thinks of something: a sentence that only names it does not answer that.
+    assert assistant.ask("What is the Rockefeller Foundation?").refused
+    assert assistant.ask("What does the SER think about the minimum wage in the Netherlands?").refused
+    assert not assistant.ask("Was the SER consulted?").refused
