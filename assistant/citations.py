@@ -407,10 +407,36 @@ def select_quotes(question: str, passages: Sequence[Chunk], embedder: Embeddings
             best.setdefault(pi, (score, sentence))
         top = max(score for score, _ in best.values())
         spread = float("inf") if within is None else within
-        return sorted((pi, sentence) for pi, (score, sentence) in best.items() if score >= top - spread)
+        chosen = sorted((pi, sentence) for pi, (score, sentence) in best.items() if score >= top - spread)
+        # An overview cell is a few short items ("veel platformwerk", "hoge werkdruk, burn-out"): all of it, in
+        # the report's order, is the scenario's answer; its best item alone leaves the rest of the row out.
+        return [(pi, item) for pi, sentence in chosen
+                for item in ([i.rstrip(" ;,") for i in split_sentences(passages[pi].text)]
+                             if passages[pi].kind == "overview_cell" else [sentence])]
     if one_passage:
         scored = [item for item in scored if item[1] == scored[0][1]]
-    return [(pi, sentence) for _, pi, sentence in scored[:k]]
+    return _with_antecedents([(pi, sentence) for _, pi, sentence in scored[:k]], passages)
+
+
+# A sentence that starts by pointing back ("Dit leidt tot onzekerheid", "Hierdoor ..."): alone, it does not say what.
+_POINTS_BACK = re.compile(r"^(?:dit|dat|deze|hierdoor|daardoor|hiermee|daarmee|hierbij|daarbij|daarom|this|that|these)\b",
+                          re.IGNORECASE)
+
+
+def _with_antecedents(quotes: list[tuple[int, str]], passages: Sequence[Chunk]) -> list[tuple[int, str]]:
+    """The quotes, each one that points back preceded by the sentence it points to (when not quoted already).
+
+    "Dit leidt tot onzekerheid wat wel of niet mogelijk is" answered why startups struggle in scenario D without
+    what "dit" is: the strict security and privacy rules of the sentence before it.
+    """
+    out: list[tuple[int, str]] = []
+    for pi, sentence in quotes:
+        sents = split_sentences(passages[pi].text)
+        at = sents.index(sentence) if sentence in sents else -1
+        if _POINTS_BACK.match(sentence) and at > 0 and (pi, sents[at - 1]) not in quotes + out:
+            out.append((pi, sents[at - 1]))
+        out.append((pi, sentence))
+    return out
 
 
 def add_quotes(alignment: Alignment, passages: Sequence[Chunk], quotes: Sequence[tuple[int, str]]) -> Alignment:

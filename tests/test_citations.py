@@ -404,3 +404,25 @@ def test_names_named_are_people_and_organisations_not_the_author_the_scenarios_o
     for question in ("Waarom is werkzekerheid niet vanzelfsprekend volgens TNO?", "Wat gebeurt er in Solowerk in crisistijd?",
                      "How will work in the Netherlands change?", "Is AI een succes in scenario D?", "Wat is een cao?"):
         assert names(question) == [], question
+
+
+def test_a_comparison_quotes_an_overview_cell_whole() -> None:
+    # The best item alone ("veel platformwerk") left out the rest of the row: "hoge werkdruk, burn-out".
+    text = "• competitieve arbeidsmarkt;\n• flexibele internationale arbeidsmarkt: veel platformwerk\n• hoge werkdruk, burn-out"
+    cell = Chunk("cell", "cell", ("Overzicht", "Arbeidsmarkt", "Scenario A"), "A", "overview_cell", None, text, 0, 1)
+    prose = _chunk("c", "C", "Er is weinig platformwerk. Vakbonden hebben een bemiddelende rol in regionale werktafels.")
+    quotes = select_quotes("In welk scenario is er veel platformwerk?", [cell, prose], FakeEmbedder(), per_passage=True)
+    assert quotes[:3] == [(0, "competitieve arbeidsmarkt"), (0, "flexibele internationale arbeidsmarkt: veel platformwerk"),
+                          (0, "hoge werkdruk, burn-out")]
+    assert [pi for pi, _ in quotes[3:]] == [1]  # a passage of prose gives its best sentence, as before
+
+
+def test_a_quote_that_points_back_comes_with_the_sentence_it_points_to() -> None:
+    # "Dit leidt tot onzekerheid" does not say what leads to it: the sentence before it does.
+    rules = "Nieuwe investeringen moeten voldoen aan strenge veiligheidsnormen."
+    points_back = "Dit leidt tot onzekerheid en beperkt de handelingsruimte van startups."
+    passage = [_chunk("d", "D", f"Innovatie stagneert. {rules} {points_back}")]
+    question = "Waarom hebben startups weinig handelingsruimte?"
+    assert select_quotes(question, passage, FakeEmbedder(), k=1) == [(0, rules), (0, points_back)]
+    # Quoted already, it is not quoted twice.
+    assert select_quotes(question, passage, FakeEmbedder(), k=3).count((0, rules)) == 1
