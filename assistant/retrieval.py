@@ -45,6 +45,23 @@ _POLICY_LIST_WORDS = (
 )
 
 
+# "… volgens de overzichtstabel", "according to the overview": the table of differences between the scenarios.
+_OVERVIEW_TABLE = re.compile(
+    r"\b(overzichtstabel\w*|tabel\w*|tables?|(?:volgens|in|uit) (?:het|de) overzicht|"
+    r"(?:according to|in|from) the overview)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_kind(question: str) -> str | None:
+    """The kind of passage the question asks for by name: the overview table's cells or the policy questions."""
+    if _OVERVIEW_TABLE.search(question):
+        return "overview_cell"
+    if asks_policy_questions(question):
+        return "policy_question"
+    return None
+
+
 def asks_scenarios_overview(question: str) -> bool:
     """Whether the question asks what the scenarios are ("Welke scenario's zijn er?")."""
     return bool(_SCENARIOS_OVERVIEW.search(question))

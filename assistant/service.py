@@ -42,6 +42,7 @@ from assistant.prompts import message
 from assistant.retrieval import (
     Retriever,
     SearchResult,
+    asked_kind,
     asks_scenarios_overview,
     fuse,
     lists_policy_questions,
@@ -404,6 +405,11 @@ class Assistant:
         two_part = bool(_TWO_PART.search(question))
         top = max(counts.values(), default=0)
         among = {i for i, chunk in enumerate(context) if chunk.id in counts and (two_part or counts[chunk.id] == top)}
+        # "… volgens de overzichtstabel?", "Welke beleidsvraag hoort daarbij?": the user names the kind of passage
+        # that answers; when one is read, it answers, whichever one the model wrote more from.
+        kind = asked_kind(question)
+        if not two_part and any(chunk.kind == kind for chunk in context):
+            among = {i for i, chunk in enumerate(context) if chunk.kind == kind}
         quotes = select_quotes(question, context, self.embedder, k=QUOTES, among=among or None, one_passage=True)
         if two_part or not among:
             return alignment, quotes

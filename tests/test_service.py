@@ -11,6 +11,7 @@ from assistant.embeddings import FakeEmbedder
 from assistant.language import detect
 from assistant.llm import FakeChatModel
 from assistant.prompts import message
+from assistant.retrieval import asked_kind
 from assistant.routing import detect_scenarios
 from assistant.schema import Sentence, Turn
 from assistant.service import _ASKS_FIGURE, Assistant, Final, InputError, Status, Token, _states_a_figure, carry_over
@@ -419,3 +420,25 @@ def test_a_person_or_organisation_the_report_names_is_answered_from_the_sentence
     assert assistant.ask("What is the Rockefeller Foundation?").refused
     assert assistant.ask("What does the SER think about the minimum wage in the Netherlands?").refused
     assert not assistant.ask("Was the SER consulted?").refused
+
+
+def test_a_question_that_names_the_kind_of_passage_is_answered_from_one_of_that_kind(
+        shared_fake_assistant: Assistant) -> None:
+    # "... welke beleidsvraag hoort daarbij?" read the policy question and the chapter's introduction; the model wrote
+    # from the introduction, and the policy question that answers was left out.
+    from_intro = "De arbeidsmarkt dreigt verder te polariseren tussen weerbare en kwetsbare werkenden."
+    question = "Polarisatie tussen sterke en kwetsbare werkenden in scenario D: welke beleidsvraag hoort daarbij?"
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder,
+                          chat_model=FakeChatModel(script=[from_intro]))
+    assert {c.kind for c in assistant._context(assistant.search(question))} == {"policy_question", "policy_intro"}
+    answer = assistant.ask(question)
+    assert [c.chunk.kind for c in answer.citations] == ["policy_question"]
+    assert answer.sentences[0].text.startswith("Hoe kan sociale fragmentatie")
+
+
+def test_asked_kind_tells_the_overview_table_and_the_policy_questions_from_other_questions() -> None:
+    assert asked_kind("Hoe ziet de samenleving eruit in scenario D volgens de overzichtstabel?") == "overview_cell"
+    assert asked_kind("How is income security organised in scenario B according to the overview?") == "overview_cell"
+    assert asked_kind("Welke beleidsvraag hoort daarbij?") == "policy_question"
+    assert asked_kind("Give me an overview of scenario B") is None
+    assert asked_kind("Hoe ziet de samenleving eruit in scenario D?") is None
