@@ -33,6 +33,9 @@ EXPANSIONS: dict[str, str] = {
     r"government|state|authorit\w*": "overheid overheden",
     r"education|training|school\w*": "onderwijs scholing opleidingen",
     r"career\w*": "loopbaan loopbanen loopbaangedrag",
+    # The report's axis: "(sterk) technologie-gedreven" against "beperkt technologie-gedreven".
+    r"low[- ]?tech\w*|little technolog\w*|less technolog\w*": "beperkt technologie-gedreven technologiegedreven",
+    r"high[- ]?tech\w*|tech(?:nology)?[- ]driven|technology[- ]led": "sterk technologie-gedreven technologiegedreven",
     r"technolog\w*|tech\b|\bai\b|artificial intelligence": "technologie technologische AI",
     r"societ\w*|social": "samenleving maatschappelijke sociale",
     r"labou?r market": "arbeidsmarkt",

@@ -124,6 +124,9 @@ def test_english_terms_expand_to_the_reports_dutch_words() -> None:
     assert "zzp'ers" in expanded and "zelfstandigen" in expanded
     # "Er is minder prestatiedruk" (scenario C) is the report's word for the pressure to perform.
     assert "prestatiedruk" in expand_query("Where is the pressure to perform highest?")
+    # The report's technology axis: "beperkt technologie-gedreven" is its low-tech, "sterk technologie-gedreven" its high-tech.
+    assert "beperkt technologie-gedreven" in expand_query("Which futures are low-tech?")
+    assert "sterk technologie-gedreven" in expand_query("Which scenarios are high tech?")
 
 
 def test_glosses_are_added_once() -> None:
