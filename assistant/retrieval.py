@@ -11,10 +11,18 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.glossary import expand_query, report_terms_named
 from assistant.index import VectorIndex
-from assistant.routing import REPORT_WORD, Route, is_bare_comparison, is_broad_topic, route, strip_scenarios
+from assistant.routing import (
+    REPORT_WORD,
+    Route,
+    detect_scenarios,
+    is_bare_comparison,
+    is_broad_topic,
+    route,
+    strip_scenarios,
+)
 from assistant.schema import SCENARIOS, Chunk, Hit
 from assistant.text import compound_parts, compound_vocabulary, stems
-from assistant.verbatim import is_quadrant_summary
+from assistant.verbatim import is_development_list, is_quadrant_summary
 
 _SEARCH_STOP = frozenset({"scenario", "scenario's", "scenarios"})
 # A small k trusts the top of each ranking: measured on the eval set, hit@1 0.59 -> 0.63 with k 60 -> 10.
@@ -62,6 +70,25 @@ def asked_kind(question: str) -> str | None:
     return None
 
 
+# "Welke externe ontwikkelingen zijn meegenomen?", "Which trends did the report consider?": the ten developments the
+# report selected, listed on a page of their own (each has an appendix section, none of which names the others).
+_DEVELOPMENTS_INTENT = re.compile(r"\b(ontwikkelingen|trends|developments)\b", re.IGNORECASE)
+_DEVELOPMENTS_LIST_WORDS = (
+    "externe relevante belangrijkste ontwikkelingen trends developments external relevant main key important "
+    "meegenomen meegewogen betrokken gebruikt onderzocht geanalyseerd bekeken gekeken geselecteerd spelen rol "
+    "considered consider take taken account included include used use analysed analyzed look looked examined "
+    "selected basis based liggen ten grondslag underlie underlying maken gemaakt making made opstellen opgesteld "
+    "scenario scenario's scenarios rapport report tno list lijst noem geef give show toon alle all tien ten "
+    "welke wat which what did does do zijn were are is"
+)
+
+
+def lists_developments(question: str) -> bool:
+    """Whether the question asks which external developments the report took into account, with no topic of its own."""
+    return (bool(_DEVELOPMENTS_INTENT.search(question)) and not detect_scenarios(question)
+            and not set(stems(question)) - _frame_stems(_DEVELOPMENTS_LIST_WORDS))
+
+
 def asks_scenarios_overview(question: str) -> bool:
     """Whether the question asks what the scenarios are ("Welke scenario's zijn er?")."""
     return bool(_SCENARIOS_OVERVIEW.search(question))
@@ -72,14 +99,14 @@ def asks_policy_questions(question: str) -> bool:
     return bool(_POLICY_INTENT.search(question))
 
 
-@lru_cache(maxsize=1)
-def _policy_list_stems() -> frozenset[str]:
-    return frozenset(stems(_POLICY_LIST_WORDS))
+@lru_cache(maxsize=4)
+def _frame_stems(words: str) -> frozenset[str]:
+    return frozenset(stems(words))
 
 
 def lists_policy_questions(question: str) -> bool:
     """Whether the question asks for the policy questions as such, with no topic to choose among them."""
-    return asks_policy_questions(question) and not set(stems(strip_scenarios(question))) - _policy_list_stems()
+    return asks_policy_questions(question) and not set(stems(strip_scenarios(question))) - _frame_stems(_POLICY_LIST_WORDS)
 
 
 # "What is scenario B in a nutshell?": the report's own summary pages answer such questions best.
@@ -233,6 +260,9 @@ class Retriever:
         if wants_overview:
             # A boost is not enough: B's and C's quadrant summaries rank below 30 for the embedder.
             fused.sort(key=lambda h: not is_quadrant_summary(h.chunk))
+        elif lists_developments(query):
+            # The list is a page of names: far down for the lexical index, whatever the wording.
+            fused.sort(key=lambda h: not is_development_list(h.chunk))
         if not scenarios and not the_route.scenarios and fused[0].chunk.scenario and is_broad_topic(query):
             # "What does the report say about AI?" answered from the one scenario passage that ranks first would
             # pass one future off as the report's view: each scenario answers for itself.

@@ -45,6 +45,7 @@ from assistant.retrieval import (
     asked_kind,
     asks_scenarios_overview,
     fuse,
+    lists_developments,
     lists_policy_questions,
     scenario_passage,
 )
@@ -282,12 +283,15 @@ class Assistant:
 
         overview = ((asks_scenarios_overview(standalone) and not result.route.named)
                     or (result.route.comparison and is_bare_comparison(standalone)))
-        if overview or lists_policy_questions(standalone):
-            # "Welke scenario's zijn er?", "Vergelijk scenario A en C", "What are the policy questions for scenario C?":
-            # the report answers with a list of its own (each scenario's few defining lines, its four questions per
-            # scenario); all of it, in its words, answers better than the one or two passages the model reads.
+        listed = ("overview" if overview else "policy" if lists_policy_questions(standalone)
+                  else "developments" if lists_developments(standalone) else None)
+        if listed:
+            # "Welke scenario's zijn er?", "Vergelijk scenario A en C", "What are the policy questions for scenario C?",
+            # "Welke ontwikkelingen zijn meegenomen?": the report answers with a list of its own (each scenario's few
+            # defining lines, its four questions per scenario, its ten developments); all of it, in its words,
+            # answers better than the one or two passages the model reads.
             yield Final(self._verbatim(question, language, standalone, result, started, notice,
-                                       Timings(retrieval_s=retrieval_s), overview=overview))
+                                       Timings(retrieval_s=retrieval_s), listed))
             return
 
         context = self._context(result)
@@ -441,15 +445,17 @@ class Assistant:
         return sum(counter(str(m.content)) for m in answer_messages(data))
 
     def _verbatim(self, question: str, language: Language, standalone: str, result: SearchResult, started: float,
-                  notice: str | None, timings: Timings, *, overview: bool) -> Answer:
-        """The report's own list answers the question: what its scenarios are, or its policy questions."""
-        if overview:
+                  notice: str | None, timings: Timings, listed: str) -> Answer:
+        """The report's own list answers the question: what its scenarios are, its policy questions, its developments."""
+        if listed == "overview":
             asked = result.route.scenarios if result.route.comparison else SCENARIOS
             names = {letter: name for letter, name in self.scenario_names.items() if letter in asked}
             text, citations = verbatim.scenarios_overview(self.chunks, names, language)
-        else:
+        elif listed == "policy":
             scenarios = result.route.scenarios or SCENARIOS
             text, citations = verbatim.policy_questions(self.chunks, self.scenario_names, scenarios, language)
+        else:
+            text, citations = verbatim.developments(self.chunks, language)
         if language == "en":
             text = add_glosses(text)
         return Answer(

@@ -11,11 +11,17 @@ from assistant.schema import SCENARIOS, Chunk, Citation, Language
 # The quadrant summaries (130-180 characters, section "kwadrant-a" ...), not the page-long summary of each scenario,
 # whose second chunk (230-300 characters) is as short.
 _QUADRANT_SECTION = "kwadrant-"
+_DEVELOPMENT_LIST_SECTION = "relevante-externe-ontwikkelingen"
 
 
 def is_quadrant_summary(chunk: Chunk) -> bool:
     """Whether the chunk is a scenario's quadrant summary: its few defining lines."""
     return chunk.kind == "summary" and chunk.section_id.startswith(_QUADRANT_SECTION)
+
+
+def is_development_list(chunk: Chunk) -> bool:
+    """Whether the chunk is the report's list of the external developments it selected (their names only)."""
+    return chunk.section_id == _DEVELOPMENT_LIST_SECTION
 
 
 def scenario_label(letter: str, names: Mapping[str, str]) -> str:
@@ -56,4 +62,16 @@ def scenarios_overview(chunks: Sequence[Chunk], names: Mapping[str, str],
             items = (item.strip(" :") for item in split_sentences(summary.text))  # without "o " and "•" markers
             quote = "; ".join(item for item in items if item)
             lines.append(f"- **{scenario_label(letter, names)}**: “{quote}” [{_cite(citations, summary)}]")
+    return "\n".join(lines), tuple(citations)
+
+
+def developments(chunks: Sequence[Chunk], language: Language) -> tuple[str, tuple[Citation, ...]]:
+    """The external developments the report selected, in its list's order and words."""
+    found = next((c for c in chunks if is_development_list(c)), None)
+    if found is None:
+        return "", ()
+    citations: list[Citation] = []
+    n = _cite(citations, found)
+    lines = [f"**{message('developments_list', language)}**"]
+    lines += [f"- “{item.strip()}” [{n}]" for item in split_sentences(found.text) if item.strip()]
     return "\n".join(lines), tuple(citations)

@@ -11,7 +11,7 @@ from assistant.embeddings import FakeEmbedder
 from assistant.language import detect
 from assistant.llm import FakeChatModel
 from assistant.prompts import message
-from assistant.retrieval import asked_kind
+from assistant.retrieval import asked_kind, lists_developments
 from assistant.routing import detect_scenarios
 from assistant.schema import Sentence, Turn
 from assistant.service import _ASKS_FIGURE, Assistant, Final, InputError, Status, Token, _states_a_figure, carry_over
@@ -442,3 +442,32 @@ def test_asked_kind_tells_the_overview_table_and_the_policy_questions_from_other
     assert asked_kind("Welke beleidsvraag hoort daarbij?") == "policy_question"
     assert asked_kind("Give me an overview of scenario B") is None
     assert asked_kind("Hoe ziet de samenleving eruit in scenario D?") is None
+
+
+def test_a_request_for_the_external_developments_lists_the_reports_ten(shared_fake_assistant: Assistant) -> None:
+    # Each development has an appendix section of its own; the two passages read named one or two of them.
+    chat = FakeChatModel()
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=chat)
+    answer = assistant.ask("Welke externe ontwikkelingen zijn meegenomen bij het maken van de scenario's?")
+    assert not answer.refused and chat.calls == []
+    assert [c.chunk.section_id for c in answer.citations] == ["relevante-externe-ontwikkelingen"]
+    assert answer.citations[0].chunk.id in {hit.chunk.id for hit in answer.hits}
+    items = [line for line in answer.answer.splitlines() if line.startswith("- ")]
+    assert len(items) == 10 and "- “Migratie” [1]" in items and "- “Duurzaamheidstransitie” [1]" in items
+    assert "appendix B1" in assistant.ask("Which developments were taken into account?").answer
+    # One development, or developments on a topic, is a question for the model.
+    assistant.ask("Welke ontwikkelingen zijn er op het gebied van migratie?")
+    assert len(chat.calls) == 1
+
+
+@pytest.mark.parametrize(("question", "lists"), [
+    ("Welke externe ontwikkelingen zijn meegenomen bij het maken van de scenario's?", True),
+    ("Which trends did the report consider?", True),
+    ("What are the main developments?", True),
+    ("Welke ontwikkelingen liggen ten grondslag aan de scenario's?", True),
+    ("Welke ontwikkelingen zijn er op het gebied van migratie?", False),
+    ("What developments affect self-employed workers?", False),
+    ("Wat zijn de ontwikkelingen in scenario D?", False),
+])
+def test_lists_developments_only_without_a_topic(question: str, lists: bool) -> None:
+    assert lists_developments(question) is lists
