@@ -38,6 +38,7 @@ COMPARISON_DEPTH = 20
 # suite (hit@1 0.632, MRR 0.770 -> 0.771); 2.0 (neutral too) also lifts the policy chapter above a passage that
 # merely names the topic ("Welke beleidsvragen roept het rapport op over zzp'ers?" read a development passage).
 POLICY_BOOST = 2.0
+_POLICY_KINDS = ("policy_question", "policy_intro")
 _POLICY_INTENT = re.compile(
     r"\b(beleidsvra\w*|beleidsopgave\w*|beleidsdilemma\w*|"
     r"policy[- ](?:questions?|issues?|challenges?|dilemmas?))",
@@ -246,7 +247,7 @@ class Retriever:
                 score *= SUMMARY_BOOST
             if (wants_gist and chunk.kind in ("conclusion", "background")) or (wants_advice and chunk.kind == "conclusion"):
                 score *= SUMMARY_BOOST
-            if wants_policy and chunk.kind in ("policy_question", "policy_intro"):
+            if wants_policy and chunk.kind in _POLICY_KINDS:
                 score *= POLICY_BOOST
             if steer:
                 if chunk.scenario in the_route.scenarios:
@@ -271,7 +272,7 @@ class Retriever:
             # "Vergelijk scenario A en C" names no topic: the passages that ranked were an arbitrary table row (career,
             # security); each scenario's quadrant summary, its defining lines, compares the scenarios as wholes.
             fused = [h for h in fused if h.chunk.scenario not in the_route.scenarios or is_quadrant_summary(h.chunk)]
-        hits = _spread(fused, the_route, k) if the_route.comparison else fused[:k]
+        hits = _spread(fused, the_route, k, query) if the_route.comparison else fused[:k]
         best_dense = max(dense_sim.values(), default=0.0)
         return SearchResult(query, the_route, tuple(hits), best_dense)
 
@@ -299,17 +300,21 @@ def fuse(results: Sequence[SearchResult], k: int) -> SearchResult:
             best.setdefault(hit.chunk.id, hit)
     ranked = sorted(best.values(), key=lambda h: -scores[h.chunk.id])
     hits = [Hit(h.chunk, scores[h.chunk.id], h.dense, h.dense_rank, h.lexical_rank) for h in ranked]
-    hits = _spread(hits, first.route, k) if first.route.comparison else hits[:k]
+    hits = _spread(hits, first.route, k, first.query) if first.route.comparison else hits[:k]
     # The relevance floor judges the standalone question alone: the literal reading carries the previous,
     # on-topic question along, and would let an off-topic follow-up through.
     return SearchResult(first.query, first.route, tuple(hits), first.best_dense)
 
 
-def scenario_passage(hits: Sequence[Hit], scenario: str) -> Hit | None:
+def scenario_passage(hits: Sequence[Hit], scenario: str, query: str) -> Hit | None:
     """The passage a comparison reads for one scenario: its overview table cell where that ranks in the top
     COMPARISON_DEPTH (the cells answer "compare on X" compactly, and the report's comparisons are built on
-    them), preferably in the same table row as the best-ranked cell; else the scenario's best hit."""
-    own = (h for h in hits if h.chunk.scenario == scenario)
+    them), preferably in the same table row as the best-ranked cell; else the scenario's best hit that says
+    something of it (its policy questions only when the query asks for them)."""
+    # A policy question says nothing of its scenario: "Hoe kan zekerheid zonder vaste contracten ...?" was scenario
+    # A's part of "In welke scenario's zijn vaste contracten gangbaar?".
+    questions = asks_policy_questions(query)
+    own = (h for h in hits if h.chunk.scenario == scenario and (questions or h.chunk.kind not in _POLICY_KINDS))
     cells = [h for h in hits[:COMPARISON_DEPTH] if h.chunk.kind == "overview_cell"]
     # Like with like: the scenario's cell in the table row (dimension) of the best-ranked cell, when it ranks.
     row = cells[0].chunk.path[:-1] if cells else None
@@ -318,11 +323,11 @@ def scenario_passage(hits: Sequence[Hit], scenario: str) -> Hit | None:
     return cell or next(own, None)
 
 
-def _spread(ranked: list[Hit], the_route: Route, k: int) -> list[Hit]:
+def _spread(ranked: list[Hit], the_route: Route, k: int, query: str) -> list[Hit]:
     """For comparisons: each scenario's passage (`scenario_passage`) first, then the rest by fused rank."""
     picked: list[Hit] = []
     for scenario in the_route.scenarios:
-        best = scenario_passage(ranked, scenario)
+        best = scenario_passage(ranked, scenario, query)
         if best is not None:
             picked.append(best)
     for hit in ranked:

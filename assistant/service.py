@@ -393,7 +393,7 @@ class Assistant:
             return [h.chunk for h in result.hits[: self.settings.context_k]]
         # The same rule that made the retriever keep these passages among the hits.
         picked = [hit.chunk for scenario in result.route.scenarios
-                  if (hit := scenario_passage(result.hits, scenario)) is not None]
+                  if (hit := scenario_passage(result.hits, scenario, result.query)) is not None]
         return picked or [h.chunk for h in result.hits[: self.settings.context_k]]
 
     def _focus(self, question: str, context: Sequence[Chunk], alignment: Alignment) -> tuple[Alignment, list[tuple[int, str]]]:

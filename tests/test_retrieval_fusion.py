@@ -103,11 +103,22 @@ def test_a_comparison_reads_each_scenario_in_the_table_row_of_the_best_cell() ->
     # "How does the government's role differ between B and C?": C's technology cell happens to rank above
     # its role cell, but the comparison is on the role row.
     hits = [_cell("B", "Rol"), _cell("C", "Technologie"), _hit("c-text", "C"), _cell("C", "Rol")]
-    assert scenario_passage(hits, "B").chunk.id == "Rol-B"
-    assert scenario_passage(hits, "C").chunk.id == "Rol-C"
+    question = "How does the government's role differ between B and C?"
+    assert scenario_passage(hits, "B", question).chunk.id == "Rol-B"
+    assert scenario_passage(hits, "C", question).chunk.id == "Rol-C"
     # Without a cell in that row, the scenario's best-ranked cell, and without any cell its best passage.
-    assert scenario_passage(hits[:3], "C").chunk.id == "Technologie-C"
-    assert scenario_passage([_cell("B", "Rol"), _hit("c-text", "C")], "C").chunk.id == "c-text"
+    assert scenario_passage(hits[:3], "C", question).chunk.id == "Technologie-C"
+    assert scenario_passage([_cell("B", "Rol"), _hit("c-text", "C")], "C", question).chunk.id == "c-text"
+
+
+def test_a_comparison_reads_a_scenarios_policy_question_only_when_the_policy_questions_are_asked() -> None:
+    # "Hoe kan zekerheid zonder vaste contracten ...?" says nothing of scenario A: it was A's part of "In welke
+    # scenario's zijn vaste contracten gangbaar?".
+    text = "Vaste contracten en cao-afspraken zijn uitgehold."
+    policy = Hit(Chunk("a-vraag", "a-vraag", ("Beleid", "Scenario A"), "A", "policy_question", None, "Hoe kan ...?", 0, 1), 2.0)
+    hits = [policy, Hit(Chunk("a-text", "a-text", ("Scenario A",), "A", "scenario_text", None, text, 0, 1), 1.0)]
+    assert scenario_passage(hits, "A", "In welke scenario's zijn vaste contracten gangbaar?").chunk.id == "a-text"
+    assert scenario_passage(hits, "A", "Welke beleidsvragen over vaste contracten zijn er in A en C?").chunk.id == "a-vraag"
 
 
 def test_a_broad_topic_is_answered_per_scenario_when_scenario_passages_lead(shared_fake_assistant: Assistant) -> None:
