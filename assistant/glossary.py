@@ -172,6 +172,20 @@ def without_names(text: str, names: Sequence[re.Pattern[str]]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def names_not_covered(question: str, passages: list[str]) -> list[str]:
+    """The people and organisations the question names (as it writes them) that none of the passages names."""
+    text = " ".join(passages)
+    spans = sorted(m.span() for pattern in names_named(question) if not pattern.search(text)
+                   for m in [pattern.search(question)] if m)
+    merged: list[list[int]] = []
+    for start, end in spans:  # "Sandra Mathijssen" is one name, not two
+        if merged and not question[merged[-1][1]:start].strip():
+            merged[-1][1] = end
+        else:
+            merged.append([start, end])
+    return [question[start:end] for start, end in merged]
+
+
 def groups_not_covered(question: str, passages: list[str]) -> list[str]:
     """The groups the question asks about (in the user's words) that none of the passages mentions."""
     text = " ".join(passages).lower()

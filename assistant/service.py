@@ -35,7 +35,14 @@ from assistant.citations import (
 )
 from assistant.config import Settings
 from assistant.corpus import Report, chunk_report, load_report
-from assistant.glossary import add_glosses, groups_not_covered, names_named, names_report_term, without_names
+from assistant.glossary import (
+    add_glosses,
+    groups_not_covered,
+    names_named,
+    names_not_covered,
+    names_report_term,
+    without_names,
+)
 from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
@@ -352,7 +359,9 @@ class Assistant:
             text = _render_with_quotes(sentences, language)
         if language == "en":
             text = add_glosses(text)
-        uncovered = groups_not_covered(standalone, [f"{c.chunk.heading} {c.chunk.text}" for c in alignment.citations])
+        cited = [f"{c.chunk.heading} {c.chunk.text}" for c in alignment.citations]
+        # "Hoe werkt het UWV in scenario D?" answered from a passage on D that never names the UWV: say so too.
+        uncovered = groups_not_covered(standalone, cited) + names_not_covered(standalone, cited)
         if uncovered:
             # "What does scenario A mean for older workers?" answered from a passage about everyone: say so.
             scope = message("scope_note", language, group=" / ".join(uncovered))

@@ -339,6 +339,9 @@ def test_a_group_the_cited_passages_do_not_mention_gets_a_note(shared_fake_assis
     assert "jongeren" not in cited
     # A group the passages do mention gets no note.
     assert shared_fake_assistant.ask("Wat betekent scenario D voor zzp'ers?").notice is None
+    # Nor may a passage that never names an organisation pass for what the report says of it.
+    uwv = shared_fake_assistant.ask("Hoe werkt het UWV in scenario D?")
+    assert not uwv.refused and uwv.notice and "UWV" in uwv.notice
 
 
 def test_a_comparison_bullet_names_its_scenario_once() -> None:
