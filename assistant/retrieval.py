@@ -187,10 +187,14 @@ class LexicalIndex:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """The passages found for a query, how it was routed, and which of the report's own lists answers it, if any:
+    "overview" (each scenario's quadrant summary), "policy" (the policy questions), "developments" (the ten)."""
+
     query: str
     route: Route
     hits: tuple[Hit, ...]
     best_dense: float
+    listed: str | None = None
 
 
 class Retriever:
@@ -237,6 +241,7 @@ class Retriever:
         wants_summary = bool(_SUMMARY_INTENT.search(query)) and not wants_gist
         wants_policy = asks_policy_questions(query)
         wants_overview = asks_scenarios_overview(query)
+        wants_developments = not wants_overview and lists_developments(query)
         fused: list[Hit] = []
         for chunk in self.chunks:
             dr, lr = dense_rank.get(chunk.id), lex_rank.get(chunk.id)
@@ -261,20 +266,24 @@ class Retriever:
         if wants_overview:
             # A boost is not enough: B's and C's quadrant summaries rank below 30 for the embedder.
             fused.sort(key=lambda h: not is_quadrant_summary(h.chunk))
-        elif lists_developments(query):
+        elif wants_developments:
             # The list is a page of names: far down for the lexical index, whatever the wording.
             fused.sort(key=lambda h: not is_development_list(h.chunk))
         if not scenarios and not the_route.scenarios and fused[0].chunk.scenario and is_broad_topic(query):
             # "What does the report say about AI?" answered from the one scenario passage that ranks first would
             # pass one future off as the report's view: each scenario answers for itself.
             the_route = Route(SCENARIOS, comparison=True)
-        if the_route.comparison and is_bare_comparison(query):
+        bare = the_route.comparison and is_bare_comparison(query)
+        if bare:
             # "Vergelijk scenario A en C" names no topic: the passages that ranked were an arbitrary table row (career,
             # security); each scenario's quadrant summary, its defining lines, compares the scenarios as wholes.
             fused = [h for h in fused if h.chunk.scenario not in the_route.scenarios or is_quadrant_summary(h.chunk)]
         hits = _spread(fused, the_route, k, query) if the_route.comparison else fused[:k]
         best_dense = max(dense_sim.values(), default=0.0)
-        return SearchResult(query, the_route, tuple(hits), best_dense)
+        # Scenarios the user chose in the UI are not "the scenarios" a "which scenarios are there?" asks for.
+        listed = ("overview" if (wants_overview and not the_route.named) or bare
+                  else "policy" if lists_policy_questions(query) else "developments" if wants_developments else None)
+        return SearchResult(query, the_route, tuple(hits), best_dense, listed)
 
     def _term_owner(self, query: str) -> str | None:
         """The one scenario whose passages alone use the report terms the query names, if there is one."""
@@ -303,7 +312,7 @@ def fuse(results: Sequence[SearchResult], k: int) -> SearchResult:
     hits = _spread(hits, first.route, k, first.query) if first.route.comparison else hits[:k]
     # The relevance floor judges the standalone question alone: the literal reading carries the previous,
     # on-topic question along, and would let an off-topic follow-up through.
-    return SearchResult(first.query, first.route, tuple(hits), first.best_dense)
+    return SearchResult(first.query, first.route, tuple(hits), first.best_dense, first.listed)
 
 
 def scenario_passage(hits: Sequence[Hit], scenario: str, query: str) -> Hit | None:

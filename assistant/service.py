@@ -50,13 +50,10 @@ from assistant.retrieval import (
     Retriever,
     SearchResult,
     asked_kind,
-    asks_scenarios_overview,
     fuse,
-    lists_developments,
-    lists_policy_questions,
     scenario_passage,
 )
-from assistant.routing import REPORT_WORD, detect_scenarios, is_bare_comparison, strip_scenarios
+from assistant.routing import REPORT_WORD, detect_scenarios, strip_scenarios
 from assistant.schema import SCENARIOS, Answer, Chunk, Hit, Language, Sentence, Timings, Turn
 
 REFUSAL_TOKENS = ("NIET_IN_RAPPORT", "NOT_IN_REPORT")
@@ -288,17 +285,13 @@ class Assistant:
                                       Timings(retrieval_s=retrieval_s)))
             return
 
-        overview = ((asks_scenarios_overview(standalone) and not result.route.named)
-                    or (result.route.comparison and is_bare_comparison(standalone)))
-        listed = ("overview" if overview else "policy" if lists_policy_questions(standalone)
-                  else "developments" if lists_developments(standalone) else None)
-        if listed:
+        if result.listed:
             # "Welke scenario's zijn er?", "Vergelijk scenario A en C", "What are the policy questions for scenario C?",
             # "Welke ontwikkelingen zijn meegenomen?": the report answers with a list of its own (each scenario's few
             # defining lines, its four questions per scenario, its ten developments); all of it, in its words,
             # answers better than the one or two passages the model reads.
             yield Final(self._verbatim(question, language, standalone, result, started, notice,
-                                       Timings(retrieval_s=retrieval_s), listed))
+                                       Timings(retrieval_s=retrieval_s), result.listed))
             return
 
         context = self._context(result)

@@ -474,3 +474,14 @@ def test_a_request_for_the_external_developments_lists_the_reports_ten(shared_fa
 ])
 def test_lists_developments_only_without_a_topic(question: str, lists: bool) -> None:
     assert lists_developments(question) is lists
+
+
+def test_the_retriever_says_which_of_the_reports_own_lists_answers(shared_fake_assistant: Assistant) -> None:
+    search = shared_fake_assistant.search
+    assert search("Welke scenario's zijn er?").listed == "overview"
+    assert search("Vergelijk scenario A en C").listed == "overview"
+    assert search("Welke beleidsvragen roept scenario D op?").listed == "policy"
+    assert search("Which trends did the report consider?").listed == "developments"
+    assert search("Wat betekent scenario D voor zzp'ers?").listed is None
+    # Scenarios chosen in the UI are what the user looks at, not "the scenarios" the question asks for.
+    assert shared_fake_assistant.retriever.search("Welke scenario's zijn er?", 6, ["A"]).listed is None
