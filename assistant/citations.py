@@ -104,7 +104,8 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     best: _Support | None = None
     for pi, sents in enumerate(passage_sents):
         claim_text, claim_tokens = sentence, tokens
-        if defines and defines.term <= content_tokens(f"{passages[pi].heading} {passages[pi].text}"):
+        whole = f"{passages[pi].heading} {passages[pi].text}"
+        if defines and defines.term <= content_tokens(whole):
             # "Brede welvaart betekent de garantie dat er altijd werk is" was verified by "Werkzekerheid betekent de
             # garantie dat er altijd werk is" in a passage that names brede welvaart elsewhere, and "A 'broodbaan' is
             # a dynamic path with room for care" by the one sentence that names a broodbaan (cosine 0.6: the rare
@@ -128,9 +129,9 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             sents = [ps for ps in sents if _NEGATIVE.search(ps)]
             if not sents:
                 continue
-        if not all(pattern.search(f"{passages[pi].heading} {passages[pi].text}") for pattern in names):
+        if not all(pattern.search(whole) for pattern in names):
             continue
-        if not figures <= numbers(f"{passages[pi].heading} {passages[pi].text}"):
+        if not figures <= numbers(whole):
             continue  # a figure the passage does not state is never supported, however similar the rest
         if not counts_supported(sentence, passages[pi].text):
             continue

@@ -511,8 +511,7 @@ def _asks_about_names_in(question: str, texts: Sequence[str]) -> bool:
     """
     named = names_named(question)
     rest = content_tokens(without_names(question, named))
-    text = " ".join(texts)
-    return bool(named) and len(rest) <= 2 and all(pattern.search(text) for pattern in named)
+    return bool(named) and len(rest) <= 2 and not names_not_covered(question, list(texts))
 
 
 def _asks_authors(question: str) -> bool:
