@@ -35,6 +35,16 @@ _ALL = re.compile(
     r"\bvergelijk\w*|\bcompar\w*|\bverschil\w*|\bdiffer\w*|\bworst\b|\bslechtst\w*|\bside by side\b",
     re.IGNORECASE,
 )
+# "Where is the pressure to perform highest?", "Waar hebben werkgevers de meeste macht?": in this report "where" is
+# "in which scenario", and the answer is the scenarios side by side (asked as a single topic, the model read one
+# scenario and called it the lowest).
+_WHERE_MOST = re.compile(
+    r"^\W*(?:(?:and|en|so|dus)\s+)?(?:where|waar)\b[^?]*\b(?:most|least|highest|lowest|best|worst|greatest|largest|"
+    r"smallest|strongest|weakest|biggest|hardest|harshest|toughest|fewest|safest|meest\w*|minst\w*|hoogst\w*|"
+    r"laagst\w*|grootst\w*|kleinst\w*|sterkst\w*|zwakst\w*|beste?|slechtst\w*|gunstigst\w*|ongunstigst\w*|"
+    r"zwaarst\w*|moeilijkst\w*|zekerst\w*|onzekerst\w*|veiligst\w*)\b",
+    re.IGNORECASE,
+)
 # Questions about the scenarios as a set, as the method made them ("How were the four scenarios developed?",
 # "Are these the only possible futures?"): the method chapter answers them, not a scenario-by-scenario comparison.
 _MADE = (r"(?:ontwikkeld|opgesteld|gemaakt|geconstrueerd|gebouwd|gebaseerd|bepaald|gekozen|developed|constructed|built|"
@@ -134,7 +144,8 @@ def strip_scenarios(text: str) -> str:
 def route(question: str) -> Route:
     """Which scenarios to steer retrieval to; comparisons spread retrieval over the scenarios concerned."""
     scenarios = detect_scenarios(question)
-    wants_comparison = bool(_ALL.search(question)) and not _ABOUT_THE_METHOD.search(question)
+    wants_comparison = (bool(_ALL.search(question) or _WHERE_MOST.search(question))
+                        and not _ABOUT_THE_METHOD.search(question))
     if len(scenarios) >= 2:
         return Route(scenarios, comparison=True, named=True)
     if not scenarios and wants_comparison:

@@ -51,6 +51,8 @@ def test_comparisons_spread_over_scenarios() -> None:
         "In which scenario is job uncertainty highest?",
         "Is there a basic income in any scenario?",
         "Is er in een van de scenario's een basisinkomen?",
+        "where is the pressure to perform highest, and where lowest?",
+        "Waar hebben werkgevers de meeste macht?",
     ],
 )
 def test_questions_over_the_scenarios_are_comparisons(question: str) -> None:
@@ -163,3 +165,16 @@ def test_a_comparison_that_names_no_topic_is_bare() -> None:
     for question in ("Vergelijk A en C op inkomenszekerheid", "Compare A and C on income security",
                      "Which scenario is worst for vulnerable workers?"):
         assert not is_bare_comparison(question), question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the most important conclusion of the report?",
+        "Waar gaat het rapport over?",
+        "Is het waar dat werkdruk het hoogst is?",
+        "Where can I read the full report?",
+    ],
+)
+def test_other_questions_with_where_or_most_are_not_comparisons(question: str) -> None:
+    assert not route(question).comparison
