@@ -18,7 +18,7 @@ from assistant.embeddings import cosine
 from assistant.glossary import groups_named, names_named, without_names
 from assistant.routing import detect_scenarios
 from assistant.schema import Chunk, Citation, Sentence
-from assistant.text import stems
+from assistant.text import RANKING, SUPERLATIVE, stems
 
 # The share of a claim's content words (besides its heading's) that the passage must have. At 0.5, half the words
 # verified "Het basisinkomen betaalt de sectorale allianties" by the cell "werkgeverspool van sectorale allianties".
@@ -96,6 +96,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     named = set(detect_scenarios(sentence))
     asks = bool(_ASKS.search(sentence))
     denies = denies_something(sentence)
+    ranks = bool(SUPERLATIVE.search(sentence))
     defines = definition(sentence)
     # A claim about a person or organisation the question names needs a passage that names it, and by meaning a
     # sentence that does: "The Goldschmeding Foundation is a non-profit that supports the unemployed" was verified
@@ -127,6 +128,13 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             # and words to "inkomenszekerheid via gegarandeerd minimuminkomen": negation words are stopwords and
             # barely move an embedding. A denial is supported only by report words that deny or diminish.
             sents = [ps for ps in sents if _NEGATIVE.search(ps)]
+            if not sents:
+                continue
+        if ranks:
+            # "The pressure is lowest in scenario A", from A's cell "grote werk- en mentale druk" (cosine 0.6+): a
+            # passage that says what A is like does not say it is the most or least of the four. A claim that ranks
+            # is supported only by report words that rank or compare ("minder prestatiedruk").
+            sents = [ps for ps in sents if RANKING.search(ps)]
             if not sents:
                 continue
         if not all(pattern.search(whole) for pattern in names):

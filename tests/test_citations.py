@@ -426,3 +426,16 @@ def test_a_quote_that_points_back_comes_with_the_sentence_it_points_to() -> None
     assert select_quotes(question, passage, FakeEmbedder(), k=1) == [(0, rules), (0, points_back)]
     # Quoted already, it is not quoted twice.
     assert select_quotes(question, passage, FakeEmbedder(), k=3).count((0, rules)) == 1
+
+
+def test_a_claim_that_ranks_is_verified_only_by_report_words_that_rank_or_compare() -> None:
+    # "The pressure is lowest in scenario A" was verified by meaning against A's "grote werk- en mentale druk":
+    # a passage on what A is like does not say that A is the most or the least of the four.
+    a_cell = [_chunk("a", "A", "grote werk- en mentale druk")]
+    assert align("The pressure is lowest in scenario A.", a_cell, _AllAlike(), semantic=True).sentences == ()
+    assert align("De werkdruk is het hoogst in scenario A.", a_cell).sentences == ()
+    assert align("The pressure is high in scenario A.", a_cell, _AllAlike(), semantic=True).sentences
+    # The report's own comparisons support one, and "most workers" counts rather than ranks.
+    c_text = [_chunk("c", "C", "Er is minder prestatiedruk, maar ook minder ruimte voor ondernemerschap.")]
+    assert align("Pressure to perform is lowest in scenario C.", c_text, _AllAlike(), semantic=True).sentences
+    assert align("Most workers feel great pressure.", a_cell, _AllAlike(), semantic=True).sentences
