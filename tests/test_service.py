@@ -13,8 +13,18 @@ from assistant.llm import FakeChatModel
 from assistant.prompts import message
 from assistant.retrieval import asked_kind, lists_developments
 from assistant.routing import detect_scenarios
-from assistant.schema import Sentence, Turn
-from assistant.service import _ASKS_FIGURE, Assistant, Final, InputError, Status, Token, _states_a_figure, carry_over
+from assistant.schema import Chunk, Sentence, Turn
+from assistant.service import (
+    _ASKS_FIGURE,
+    Assistant,
+    Final,
+    InputError,
+    Status,
+    Token,
+    _rows_named,
+    _states_a_figure,
+    carry_over,
+)
 
 
 def test_answer_cites_retrieved_passages_that_hold_its_words(shared_fake_assistant: Assistant) -> None:
@@ -485,3 +495,25 @@ def test_the_retriever_says_which_of_the_reports_own_lists_answers(shared_fake_a
     assert search("Wat betekent scenario D voor zzp'ers?").listed is None
     # Scenarios chosen in the UI are what the user looks at, not "the scenarios" the question asks for.
     assert shared_fake_assistant.retriever.search("Welke scenario's zijn er?", 6, ["A"]).listed is None
+
+
+def test_a_question_for_the_most_or_least_shows_every_scenario_side_by_side(shared_fake_assistant: Assistant) -> None:
+    # Without C (its cell a little further from the question than B's), "which offers the most income
+    # security?" cannot be judged by the reader.
+    model = FakeChatModel(script=["Scenario B biedt de meeste inkomenszekerheid."])
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=model)
+    answer = assistant.ask("Welk scenario biedt de meeste inkomenszekerheid?")
+    assert {c.chunk.scenario for c in answer.citations} == {"A", "B", "C", "D"}
+    # The model's ranking is not in the report's words, so it is not shown as the report's.
+    assert "meeste" not in answer.answer
+
+
+def test_a_topic_with_a_row_of_the_overview_table_is_covered_however_far_the_question_is() -> None:
+    def cell(row: str, scenario: str) -> Chunk:
+        heading = ("Verschillen en overeenkomsten tussen scenario’s", row, f"Scenario {scenario}")
+        return Chunk(f"{row}{scenario}", f"{row}{scenario}", heading, scenario, "overview_cell", None, "• x", 0, 3)
+
+    roles = cell("Rol werkgever, overheid, vakbonden en onderwijs", "D")
+    assert _rows_named("In which scenarios do trade unions lose influence?", [roles])
+    assert not _rows_named("Which role does religion play in the scenarios?", [roles])
+    assert not _rows_named("In which scenarios do trade unions lose influence?", [cell("Technologie", "D")])
