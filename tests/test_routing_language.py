@@ -129,6 +129,11 @@ def test_english_terms_expand_to_the_reports_dutch_words() -> None:
     # The report's technology axis: "beperkt technologie-gedreven" is its low-tech, "sterk technologie-gedreven" its high-tech.
     assert "beperkt technologie-gedreven" in expand_query("Which futures are low-tech?")
     assert "sterk technologie-gedreven" in expand_query("Which scenarios are high tech?")
+    # Companies, SMEs and accountability, in the report's words ("Kleine en middelgrote bedrijven spelen hierbij een
+    # sleutelrol"); "pay for training" is not about wages.
+    assert "middelgrote bedrijven" in expand_query("What role do SMEs play in scenario C?")
+    assert "verantwoordelijk" in expand_query("How are companies held accountable?")
+    assert "loon" not in expand_query("Who pays for training in scenario D?")
 
 
 def test_glosses_are_added_once() -> None:
