@@ -124,6 +124,10 @@ REPORT_TERMS: dict[str, str] = {
     r"data profiles?|dataprofiel\w*": "dataprofiel dataprofielen",
     r"gatekeepers?|poortwachters?": "poortwachters",
     r"broad prosperity|brede welvaart": "brede welvaart",
+    # Its own sections: "What is the key message?" (0.26 from every passage) asks for the one titled so.
+    r"(?:key|main|core|central) messages?|kernboodschap\w*": "kernboodschap",
+    r"research questions?|onderzoeksvra\w*|centrale vraag": "onderzoeksvraag centrale vraag",
+    r"policy implications?|implications? for policy|implicaties voor (?:het )?beleid": "implicaties voor beleid",
 }
 _REPORT_TERMS = [re.compile(pattern, re.IGNORECASE) for pattern in REPORT_TERMS]
 

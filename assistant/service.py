@@ -422,6 +422,11 @@ class Assistant:
         kind = asked_kind(question)
         if not two_part and any(chunk.kind == kind for chunk in context):
             among = {i for i, chunk in enumerate(context) if chunk.kind == kind}
+        # "Wat is de kernboodschap van het rapport?" read "Conclusie › Kernboodschap" and the introduction, and the
+        # model wrote from the introduction: the one passage whose own title the question names answers it.
+        titled = {i for i, chunk in enumerate(context) if _names_title(question, chunk)}
+        if not two_part and kind is None and len(titled) == 1:
+            among = titled
         quotes = select_quotes(question, context, self.embedder, k=QUOTES, among=among or None, one_passage=True)
         if two_part or not among:
             return alignment, quotes
@@ -534,6 +539,20 @@ def _rows_named(question: str, quoted: Sequence[Chunk]) -> bool:
     asked = content_tokens(expand_query(question)) - _ROW_FRAME
     rows = [chunk.heading.split(" › ")[-2] for chunk in quoted if chunk.kind == "overview_cell" and " › " in chunk.heading]
     return any(asked & content_tokens(row) for row in rows)
+
+
+def _names_title(question: str, chunk: Chunk) -> bool:
+    """Whether the question names the title of the report-wide section a passage is ("Kernboodschap").
+
+    Only sections outside the scenarios: a scenario's sections are titled by theme ("Samenleving: …",
+    "Loopbaangedrag: …"), which most questions about it name. An English question is read with the report's
+    words for its terms ("key message").
+    """
+    title = chunk.heading.split(" › ")[-1].split(":")[0]
+    if chunk.scenario is not None or re.search(r"\d", title):
+        return False
+    words = content_tokens(title)
+    return bool(words) and words <= content_tokens(expand_query(question))
 
 
 def _asks_authors(question: str) -> bool:

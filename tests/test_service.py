@@ -8,6 +8,7 @@ import pytest
 
 from assistant.citations import content_tokens, split_sentences
 from assistant.embeddings import FakeEmbedder
+from assistant.glossary import names_report_term
 from assistant.language import detect
 from assistant.llm import FakeChatModel
 from assistant.prompts import message
@@ -21,6 +22,7 @@ from assistant.service import (
     InputError,
     Status,
     Token,
+    _names_title,
     _rows_named,
     _states_a_figure,
     carry_over,
@@ -517,3 +519,18 @@ def test_a_topic_with_a_row_of_the_overview_table_is_covered_however_far_the_que
     assert _rows_named("In which scenarios do trade unions lose influence?", [roles])
     assert not _rows_named("Which role does religion play in the scenarios?", [roles])
     assert not _rows_named("In which scenarios do trade unions lose influence?", [cell("Technologie", "D")])
+
+
+def test_a_question_that_names_a_report_wide_section_title_is_answered_from_that_section() -> None:
+    def passage(path: tuple[str, ...], scenario: str | None) -> Chunk:
+        return Chunk("x", "x", path, scenario, "conclusion", None, "tekst", 0, 5)
+
+    message_ = passage(("Conclusie", "Kernboodschap"), None)
+    assert _names_title("Wat is de kernboodschap van het rapport?", message_)
+    assert _names_title("What is the key message of the report?", message_)  # read with the report's words
+    assert not _names_title("Wat is de aanleiding van het rapport?", message_)
+    # A scenario's sections are titled by theme, which most questions about the scenario name.
+    society = passage(("Bijlage A", "Scenario A: Prestatiemaatschappij", "Samenleving: maakbaar en ongelijk"), "A")
+    assert not _names_title("Wie bepaalt de koers van de samenleving in de prestatiemaatschappij?", society)
+    # "What is the key message?" is about the report however far it is from every passage.
+    assert names_report_term("What is the key message?") and names_report_term("Wat is de onderzoeksvraag?")
