@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from assistant.schema import SCENARIOS
 
 _NAMES: dict[str, tuple[str, ...]] = {
-    "A": (r"prestatie\s*maatschappij", r"performance[- ]society", r"achievement society", r"meritocra\w*"),
+    "A": (r"prestatie\s*maatschappij", r"performance[- ]society", r"achievement society", r"meritocra\w*",
+          r"performance[- ]scenario"),
     "B": (r"technologie\s+solidair", r"solidair(e)?\s+technologie", r"tech\w*[\s-]+solidar\w*",
-          r"solidarity[\s-]+(with[\s-]+)?tech\w*", r"technology in solidarity"),
+          r"solidarity[\s-]+(with[\s-]+)?tech\w*", r"technology in solidarity", r"solidari\w*[\s-]+scenario"),
     "C": (r"collectieve[\s-]+waarden", r"waarden\s+boven\s+winst", r"collective[\s-]+values",
-          r"values\s+(above|over|before)\s+profits?"),
+          r"values\s+(above|over|before)\s+profits?", r"collective[\s-]+scenario", r"collectieve[\s-]+scenario"),
     "D": (r"solo\s*werk", r"solo[- ]?work", r"crisis\s*tijd", r"times?\s+of\s+crisis", r"crisis[- ]time",
           r"crisis[\s-]*scenario"),
 }
@@ -139,6 +140,32 @@ def strip_scenarios(text: str) -> str:
     # What the references leave behind: "(scenario A)" becomes "( )", "vakbonden in scenario C?" "vakbonden ?".
     text = re.sub(r"\(\s*\)|\s+(?=[?.!,])", "", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+# A scenario named in full or by its short forms, with its article: "de prestatiemaatschappij", "Solowerk in
+# crisistijd", "the crisis scenario".
+_NAME_SPAN = re.compile(
+    r"(?:\b(?:de|het|the)\s+)?(?:" + "|".join(p for ps in _NAMES.values() for p in ps) + r")(?:\s+in\s+crisis\s*tijd)?",
+    re.IGNORECASE,
+)
+
+
+def with_scenarios(text: str, scenarios: tuple[str, ...], language: str) -> str | None:
+    """The text about other scenarios: "Wat betekent scenario D voor zzp'ers?" for C is "… scenario C …".
+
+    None when the text does not name exactly one scenario to replace.
+    """
+    if len(detect_scenarios(text)) != 1 or not scenarios:
+        return None
+    joiner = " en " if language == "nl" else " and "
+    ref = ("scenario " if len(scenarios) == 1 else "scenario's " if language == "nl" else "scenarios ") + joiner.join(scenarios)
+    placeholder = "\x00"
+    out = _NAME_SPAN.sub(placeholder, _LETTER_LIST.sub(placeholder + " ", text))
+    out = re.sub(r"\x00(?:\s*(?:,|in|of|en|and|or)?\s*\x00)+", placeholder, out)
+    out = re.sub(r"\s*\x00\s*(?=[?.!,]|$)", "\x00", out)  # no space before the question mark it left
+    out = out.replace(placeholder, f" {ref} ").replace("  ", " ")
+    out = re.sub(r"\s+([?.!,:;])", r"\1", re.sub(r"\s+", " ", out)).strip()
+    return out[:1].upper() + out[1:] if text[:1].isupper() else out
 
 
 def route(question: str) -> Route:

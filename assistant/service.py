@@ -54,7 +54,7 @@ from assistant.retrieval import (
     fuse,
     scenario_passage,
 )
-from assistant.routing import REPORT_WORD, detect_scenarios, strip_scenarios
+from assistant.routing import REPORT_WORD, detect_scenarios, strip_scenarios, with_scenarios
 from assistant.schema import SCENARIOS, Answer, Chunk, Hit, Language, Sentence, Timings, Turn
 from assistant.text import SUPERLATIVE
 
@@ -435,6 +435,11 @@ class Assistant:
 
     def _condense(self, question: str, language: Language, history: tuple[Turn, ...]) -> str:
         """A standalone version of a follow-up; falls back to carrying the previous question's scenario."""
+        if swaps_scenario(question) and with_scenarios(history[-1].user, detect_scenarios(question), language):
+            # "En in scenario D?" only swaps the scenario: the previous question about D is the standalone question.
+            # The model wrote "In scenario D, wat betekent het werkzoekende voldoen aan een 'maatschappelijke plicht'
+            # …?", B's answer asked of D, and took a model call to do it.
+            return carry_over(question, history, language)
         rewrite = build_condense_chain(self.chat_model).invoke(CondenseInput(question, language, history[-3:]))
         rewrite = _ROLE_PREFIX.sub("", clean_question(rewrite.split("\n")[0])).strip('"')
         named = set(detect_scenarios(question))
@@ -502,10 +507,22 @@ def carry_over(question: str, history: Sequence[Turn], language: Language) -> st
         # first, or a third question loses the topic of the first.
         previous = carry_over(previous, history[:-1], language)
     named = detect_scenarios(question)
+    if named and swaps_scenario(question) and (swapped := with_scenarios(previous, named, language)):
+        return swapped  # "En in scenario C?" after "Wat betekent scenario D voor zzp'ers?": that question about C
     if named:
         joiner = " en " if language == "nl" else " and "
         return f"{strip_scenarios(previous)} (scenario {joiner.join(named)}) {question}"
     return f"{previous} {question}"
+
+
+# What a follow-up that only swaps the scenario says besides it: "What about scenario B?", "Hoe zit het met A?".
+_SWAP_FRAME = frozenset(content_tokens("what about how zit same question dezelfde vraag geldt then dan daar there "
+                                       "scenario"))
+
+
+def swaps_scenario(question: str) -> bool:
+    """A follow-up that names scenarios and asks nothing else ("En in scenario C?", "And for the crisis scenario?")."""
+    return bool(detect_scenarios(question)) and not content_tokens(strip_scenarios(question)) - _SWAP_FRAME
 
 
 def _asks_personal_advice(question: str) -> bool:

@@ -26,6 +26,7 @@ from assistant.service import (
     _rows_named,
     _states_a_figure,
     carry_over,
+    swaps_scenario,
 )
 
 
@@ -129,7 +130,7 @@ def test_a_third_question_keeps_the_topic_of_the_first_when_the_second_was_a_fol
     policy = carry_over("Welke beleidsvragen horen daarbij?", history, "nl")
     assert "vakbonden" in policy and detect_scenarios(policy) == ("A",)
     again = carry_over("En in scenario B?", history, "nl")
-    assert again.startswith("Wat gebeurt er met vakbonden?") and detect_scenarios(again) == ("B",)
+    assert again == "Wat gebeurt er met vakbonden in scenario B?"
     # A previous question that stands on its own is not read against the one before it.
     history = [Turn("Wat gebeurt er met vakbonden in scenario C?", "x"), Turn("Hoe werkt de arbeidsmarkt in D?", "y")]
     assert "vakbonden" not in carry_over("En voor jongeren?", history, "nl")
@@ -534,3 +535,26 @@ def test_a_question_that_names_a_report_wide_section_title_is_answered_from_that
     assert not _names_title("Wie bepaalt de koers van de samenleving in de prestatiemaatschappij?", society)
     # "What is the key message?" is about the report however far it is from every passage.
     assert names_report_term("What is the key message?") and names_report_term("Wat is de onderzoeksvraag?")
+
+
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "standalone"),
+    [
+        ("Wat betekent scenario B voor werkzoekenden?", "En in scenario D?", "Wat betekent scenario D voor werkzoekenden?"),
+        ("Which policy questions does the report list for the performance society?", "And for the crisis scenario?",
+         "Which policy questions does the report list for scenario D?"),
+        ("Wat is de rol van de overheid in scenario B?", "en in de prestatiemaatschappij?",
+         "Wat is de rol van de overheid in scenario A?"),
+        ("Hoe ziet Solowerk in crisistijd eruit?", "What about the solidarity scenario?", "Hoe ziet scenario B eruit?"),
+    ],
+)
+def test_a_follow_up_that_only_swaps_the_scenario_asks_the_previous_question_of_it(
+        shared_fake_assistant: Assistant, previous: str, follow_up: str, standalone: str) -> None:
+    # The model rewrote "En in scenario D?" as B's answer asked of D; the previous question, about D, is the
+    # follow-up, and no model call is needed to say so.
+    model = FakeChatModel(script=["In scenario D, wat betekent de maatschappelijke plicht?"])
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=model)
+    language = detect(follow_up, default=detect(previous).language).language
+    assert assistant._condense(follow_up, language, (Turn(previous, "Antwoord."),)) == standalone
+    assert swaps_scenario(follow_up)
+    assert not swaps_scenario("En voor zzp'ers in scenario C?") and not swaps_scenario("Welke beleidsvraag hoort daarbij?")
