@@ -411,6 +411,11 @@ def select_quotes(question: str, passages: Sequence[Chunk], embedder: Embeddings
         # "What is the Goldschmeding Foundation?": the sentence that names it first, however far the rest of it is.
         scored.sort(key=lambda item: not all(pattern.search(item[2]) for pattern in names))
     if per_passage:
+        groups = [words for _, words in groups_named(question)]
+        if groups:
+            # "Which scenario is worst for vulnerable workers?": a scenario's sentence about them, however close
+            # another sentence of the passage is ("mensen blijven mogelijk te lang op één plek").
+            scored.sort(key=lambda item: not all(any(w in item[2].lower() for w in words) for words in groups))
         best: dict[int, tuple[float, str]] = {}
         for score, pi, sentence in scored:
             best.setdefault(pi, (score, sentence))

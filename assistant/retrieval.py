@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.glossary import expand_query, report_terms_named
+from assistant.glossary import expand_query, groups_named, report_terms_named
 from assistant.index import VectorIndex
 from assistant.routing import (
     REPORT_WORD,
@@ -323,13 +323,24 @@ def scenario_passage(hits: Sequence[Hit], scenario: str, query: str) -> Hit | No
     # A policy question says nothing of its scenario: "Hoe kan zekerheid zonder vaste contracten ...?" was scenario
     # A's part of "In welke scenario's zijn vaste contracten gangbaar?".
     questions = asks_policy_questions(query)
-    own = (h for h in hits if h.chunk.scenario == scenario and (questions or h.chunk.kind not in _POLICY_KINDS))
+    own = [h for h in hits if h.chunk.scenario == scenario and (questions or h.chunk.kind not in _POLICY_KINDS)]
     cells = [h for h in hits[:COMPARISON_DEPTH] if h.chunk.kind == "overview_cell"]
     # Like with like: the scenario's cell in the table row (dimension) of the best-ranked cell, when it ranks.
     row = cells[0].chunk.path[:-1] if cells else None
     cell = next((h for h in cells if h.chunk.scenario == scenario and h.chunk.path[:-1] == row), None)
     cell = cell or next((h for h in cells if h.chunk.scenario == scenario), None)
-    return cell or next(own, None)
+    groups = [words for _, words in groups_named(query)]
+    if groups and not (cell and _names_groups(cell.chunk, groups)):
+        # "How do A and D differ for vulnerable workers?" read D's cell on the roles of employers and government;
+        # D's text "Vooral voor kwetsbaren op de arbeidsmarkt is de situatie precair" speaks of them.
+        cell = next((h for h in own[:COMPARISON_DEPTH] if _names_groups(h.chunk, groups)), cell)
+    return cell or next(iter(own), None)
+
+
+def _names_groups(chunk: Chunk, groups: Sequence[tuple[str, ...]]) -> bool:
+    """Whether a passage mentions each of the groups of people (any of the report's words for each)."""
+    text = chunk.text.lower()
+    return all(any(word in text for word in words) for words in groups)
 
 
 def _spread(ranked: list[Hit], the_route: Route, k: int, query: str) -> list[Hit]:

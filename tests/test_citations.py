@@ -439,3 +439,11 @@ def test_a_claim_that_ranks_is_verified_only_by_report_words_that_rank_or_compar
     c_text = [_chunk("c", "C", "Er is minder prestatiedruk, maar ook minder ruimte voor ondernemerschap.")]
     assert align("Pressure to perform is lowest in scenario C.", c_text, _AllAlike(), semantic=True).sentences
     assert align("Most workers feel great pressure.", a_cell, _AllAlike(), semantic=True).sentences
+
+
+def test_a_comparison_about_a_group_quotes_each_scenarios_sentence_about_it() -> None:
+    # C's best sentence by meaning was about mobility; its sentence on the vulnerable answers the question.
+    passage = [_chunk("c", "C", "Mensen blijven mogelijk te lang op één plek, omdat arbeidsmobiliteit voor werkenden "
+                                "amper loont. Het onderscheid tussen kwetsbaren en reguliere werkenden neemt af.")]
+    quotes = select_quotes("Which scenario is worst for vulnerable workers?", passage, FakeEmbedder(), per_passage=True)
+    assert quotes == [(0, "Het onderscheid tussen kwetsbaren en reguliere werkenden neemt af.")]

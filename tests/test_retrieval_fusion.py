@@ -213,3 +213,14 @@ def test_a_request_for_the_policy_questions_as_such_is_told_from_one_on_a_topic(
                      "Skillspaspoort: welke beleidsvraag hoort daarbij in scenario B?",
                      "What are the questions for scenario C?"):
         assert not lists_policy_questions(question), question
+
+
+def test_a_comparison_about_a_group_reads_each_scenarios_passage_that_names_it() -> None:
+    def hit(cid: str, kind: str, text: str, score: float) -> Hit:
+        return Hit(Chunk(cid, cid, ("X", cid), "D", kind, None, text, 0, len(text)), score)
+
+    cell = hit("cell", "overview_cell", "werkgevers: flexibel personeel; overheid trekt zich terug", 0.9)
+    text = hit("text", "scenario_text", "Vooral voor kwetsbaren op de arbeidsmarkt is de situatie precair.", 0.5)
+    # The overview cell answers "compare on X" compactly; asked about vulnerable workers, D's text names them.
+    assert scenario_passage([cell, text], "D", "How do A and D differ on the role of employers?") == cell
+    assert scenario_passage([cell, text], "D", "How do A and D differ for vulnerable workers?") == text
