@@ -81,7 +81,9 @@ EXPANSIONS: dict[str, str] = {
     r"project ?team|team members?": "projectteamleden projectteam",
     r"housing|health ?care|care\b": "zorg huisvesting",
     r"pensions?|retire\w*": "pensioen",
-    r"time horizon|how far ahead|horizon|how many years": "komende 10 tot 15 jaar tien jaar",
+    r"time horizon|how far ahead|horizon|how many years|how long ahead|which years?|"
+    r"hoe (?:ver|lang) (?:vooruit|in de toekomst)|tijdshorizon|welke periode|hoeveel jaar|welk jaar|tot wanneer":
+        "komende 10 tot 15 jaar tien jaar",
     r"uncertaint\w*": "onzekerheid onzekerheden",
     r"older workers|elderly|age?ing": "ouderen",
     r"automat\w*|robot\w*": "automatisering robotisering",

@@ -56,7 +56,8 @@ _ABOUT_THE_METHOD = re.compile(
     r"(?:(?:de|the|these|deze|those|die|vier|four|alle|all)\s+)*scenario|"
     r"\b(methode\w*|method\w*|assenkruis\w*|axes|axis|kwadrant\w*|quadrants?|kernonzekerhe\w*|"
     r"(?:key|core) uncertaint\w*|enige mogelijke|volledig|only (?:possible|ones?)\b|exhaustive|"
-    r"predict\w*|voorspel\w*|tijdshorizon|time horizon|how far ahead|hoe ver vooruit|"
+    r"predict\w*|voorspel\w*|tijdshorizon|time horizon|how (?:far|long) ahead|hoe (?:ver|lang) vooruit|welke periode|hoeveel jaar|"
+    r"(?:which|what) (?:time )?period|how many years|"
     r"how many (?:scenarios|futures)\s*(?:are there|did|does|do|\?)|hoeveel scenario\S*\s*(?:zijn er|heeft|\?)|why (?:are there )?four|waarom (?:zijn er )?vier)",
     re.IGNORECASE,
 )

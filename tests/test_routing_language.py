@@ -69,6 +69,8 @@ def test_questions_over_the_scenarios_are_comparisons(question: str) -> None:
         "Are these four scenarios the only possible futures?",
         "how far ahead do these scenarios look?",
         "Hoeveel scenario's zijn er?",
+        "Hoe lang vooruit kijken de scenario's?",
+        "Over welke periode gaan de scenario's?",
     ],
 )
 def test_questions_about_how_the_scenarios_were_made_are_not_comparisons(question: str) -> None:
@@ -134,6 +136,8 @@ def test_english_terms_expand_to_the_reports_dutch_words() -> None:
     assert "middelgrote bedrijven" in expand_query("What role do SMEs play in scenario C?")
     assert "verantwoordelijk" in expand_query("How are companies held accountable?")
     assert "loon" not in expand_query("Who pays for training in scenario D?")
+    # The time horizon, asked in Dutch: "de komende 10 tot 15 jaar".
+    assert "10 tot 15 jaar" in expand_query("Hoe lang vooruit kijken de scenario's?")
 
 
 def test_glosses_are_added_once() -> None:
