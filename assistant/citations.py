@@ -97,6 +97,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     asks = bool(_ASKS.search(sentence))
     denies = denies_something(sentence)
     ranks = bool(SUPERLATIVE.search(sentence))
+    direction = _direction(sentence)
     defines = definition(sentence)
     # A claim about a person or organisation the question names needs a passage that names it, and by meaning a
     # sentence that does: "The Goldschmeding Foundation is a non-profit that supports the unemployed" was verified
@@ -128,6 +129,12 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             # and words to "inkomenszekerheid via gegarandeerd minimuminkomen": negation words are stopwords and
             # barely move an embedding. A denial is supported only by report words that deny or diminish.
             sents = [ps for ps in sents if _NEGATIVE.search(ps)]
+            if not sents:
+                continue
+        if direction:
+            # "Higher competition pressure" was verified by meaning against "het risico van lagere concurrentiekracht":
+            # words of direction barely move an embedding. A sentence that only goes the other way does not support it.
+            sents = [ps for ps in sents if _direction(ps) != -direction]
             if not sents:
                 continue
         if ranks:
@@ -179,6 +186,25 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         if score >= LEXICAL_MIN and (best is None or score > best.score + margin):
             best = _Support(pi, score, quote)
     return best
+
+
+# Words that say more or less of something, in claims and in the report.
+_UP = re.compile(
+    r"\b(?:more|higher|increas\w*|greater|larger|bigger|stronger|rising|rises?|grows?|growing|meer|hoger\w*|groter\w*|"
+    r"sterker\w*|toename|toenemende?|neemt toe|nemen toe|stijg\w*|groei\w*|vergro\w*|verhog\w*)\b",
+    re.IGNORECASE,
+)
+_DOWN = re.compile(
+    r"\b(?:less|lower|fewer|decreas\w*|smaller|weaker|declin\w*|reduc\w*|falling|falls?|shrink\w*|minder|lager\w*|"
+    r"kleiner\w*|zwakker\w*|afname|afnemende?|neemt af|nemen af|daal\w*|krimp\w*|verklein\w*|verlag\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _direction(text: str) -> int:
+    """+1 when a text only says more of something, -1 when it only says less, 0 for both or neither."""
+    up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+    return 0 if up == down else 1 if up else -1
 
 
 # A sentence whose subject is a pronoun standing for people named before ("They ...", "Zij ...").

@@ -447,3 +447,13 @@ def test_a_comparison_about_a_group_quotes_each_scenarios_sentence_about_it() ->
                                 "amper loont. Het onderscheid tussen kwetsbaren en reguliere werkenden neemt af.")]
     quotes = select_quotes("Which scenario is worst for vulnerable workers?", passage, FakeEmbedder(), per_passage=True)
     assert quotes == [(0, "Het onderscheid tussen kwetsbaren en reguliere werkenden neemt af.")]
+
+
+def test_a_claim_is_not_verified_by_a_sentence_that_goes_the_other_way() -> None:
+    # Words of direction barely move an embedding: "more pressure" is as close to "minder prestatiedruk" as "less".
+    summary = [_chunk("c", "C", "Er is minder prestatiedruk, maar ook minder ruimte voor ondernemerschap.")]
+    assert align("There is more pressure to perform in scenario C.", summary, _AllAlike(), semantic=True).sentences == ()
+    assert align("Er is meer prestatiedruk en meer ruimte voor ondernemerschap.", summary).sentences == ()
+    assert align("There is less pressure to perform in scenario C.", summary, _AllAlike(), semantic=True).sentences
+    # A claim that says both, or a sentence that says neither, is left to the other checks.
+    assert align("Less pressure, but more room for care in scenario C.", summary, _AllAlike(), semantic=True).sentences
