@@ -191,12 +191,14 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
 # Words that say more or less of something, in claims and in the report.
 _UP = re.compile(
     r"\b(?:more|higher|increas\w*|greater|larger|bigger|stronger|rising|rises?|grows?|growing|meer|hoger\w*|groter\w*|"
-    r"sterker\w*|toename|toenemende?|neemt toe|nemen toe|stijg\w*|groei\w*|vergro\w*|verhog\w*)\b",
+    r"sterker\w*|toename|toenemende?|neemt toe|nemen toe|stijg\w*|groei\w*|vergro\w*|verhog\w*|strengthen\w*|"
+    r"versterk\w*)\b",
     re.IGNORECASE,
 )
 _DOWN = re.compile(
     r"\b(?:less|lower|fewer|decreas\w*|smaller|weaker|declin\w*|reduc\w*|falling|falls?|shrink\w*|minder|lager\w*|"
-    r"kleiner\w*|zwakker\w*|afname|afnemende?|neemt af|nemen af|daal\w*|krimp\w*|verklein\w*|verlag\w*)\b",
+    r"kleiner\w*|zwakker\w*|afname|afnemende?|neemt af|nemen af|daal\w*|krimp\w*|verklein\w*|verlag\w*|weaken\w*|"
+    r"verzwak\w*|ingeruild|inruil\w*)\b",
     re.IGNORECASE,
 )
 

@@ -295,7 +295,9 @@ def test_meaning_alone_verifies_only_a_close_paraphrase() -> None:
     passage = [_chunk("c", "C", text)]
     claim = "Trade unions have their traditional positions strengthened, with a role in regional work tables."
     assert align(claim, passage, _AtCosine(text, 0.58), semantic=True).sentences == ()
-    assert align(claim, passage, _AtCosine(text, 0.65), semantic=True).sentences
+    close = "Trade unions have traded their traditional positions for a mediating role in regional work tables."
+    assert align(close, passage, _AtCosine(text, 0.58), semantic=True).sentences == ()
+    assert align(close, passage, _AtCosine(text, 0.65), semantic=True).sentences
 
 
 def test_a_denial_is_verified_only_by_report_words_that_deny_or_diminish() -> None:
@@ -455,5 +457,9 @@ def test_a_claim_is_not_verified_by_a_sentence_that_goes_the_other_way() -> None
     assert align("There is more pressure to perform in scenario C.", summary, _AllAlike(), semantic=True).sentences == ()
     assert align("Er is meer prestatiedruk en meer ruimte voor ondernemerschap.", summary).sentences == ()
     assert align("There is less pressure to perform in scenario C.", summary, _AllAlike(), semantic=True).sentences
+    # The unions of scenario C traded their position in; they did not strengthen it.
+    unions = [_chunk("c", "C", "Vakbonden hebben hun traditionele positie grotendeels ingeruild voor een bemiddelende rol.")]
+    claim = "Trade unions have their traditional positions strengthened, with a mediating role."
+    assert align(claim, unions, _AllAlike(), semantic=True).sentences == ()
     # A claim that says both, or a sentence that says neither, is left to the other checks.
     assert align("Less pressure, but more room for care in scenario C.", summary, _AllAlike(), semantic=True).sentences
