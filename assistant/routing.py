@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.schema import SCENARIOS
+from assistant.text import SUPERLATIVES
 
 _NAMES: dict[str, tuple[str, ...]] = {
     "A": (r"prestatie\s*maatschappij", r"performance[- ]society", r"achievement society", r"meritocra\w*",
@@ -39,13 +40,7 @@ _ALL = re.compile(
 # "Where is the pressure to perform highest?", "Waar hebben werkgevers de meeste macht?": in this report "where" is
 # "in which scenario", and the answer is the scenarios side by side (asked as a single topic, the model read one
 # scenario and called it the lowest).
-_WHERE_MOST = re.compile(
-    r"^\W*(?:(?:and|en|so|dus)\s+)?(?:where|waar)\b[^?]*\b(?:most|least|highest|lowest|best|worst|greatest|largest|"
-    r"smallest|strongest|weakest|biggest|hardest|harshest|toughest|fewest|safest|meest\w*|minst\w*|hoogst\w*|"
-    r"laagst\w*|grootst\w*|kleinst\w*|sterkst\w*|zwakst\w*|beste?|slechtst\w*|gunstigst\w*|ongunstigst\w*|"
-    r"zwaarst\w*|moeilijkst\w*|zekerst\w*|onzekerst\w*|veiligst\w*)\b",
-    re.IGNORECASE,
-)
+_WHERE_MOST = re.compile(rf"^\W*(?:(?:and|en|so|dus)\s+)?(?:where|waar)\b[^?]*\b(?:{SUPERLATIVES})\b", re.IGNORECASE)
 # Questions about the scenarios as a set, as the method made them ("How were the four scenarios developed?",
 # "Are these the only possible futures?"): the method chapter answers them, not a scenario-by-scenario comparison.
 _MADE = (r"(?:ontwikkeld|opgesteld|gemaakt|geconstrueerd|gebouwd|gebaseerd|bepaald|gekozen|developed|constructed|built|"

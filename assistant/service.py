@@ -516,13 +516,12 @@ def carry_over(question: str, history: Sequence[Turn], language: Language) -> st
 
 
 # What a follow-up that only swaps the scenario says besides it: "What about scenario B?", "Hoe zit het met A?".
-_SWAP_FRAME = frozenset(content_tokens("what about how zit same question dezelfde vraag geldt then dan daar there "
-                                       "scenario"))
+_SWAP_FRAME = "what about how zit same question dezelfde vraag geldt then dan daar there scenario"
 
 
 def swaps_scenario(question: str) -> bool:
     """A follow-up that names scenarios and asks nothing else ("En in scenario C?", "And for the crisis scenario?")."""
-    return bool(detect_scenarios(question)) and not content_tokens(strip_scenarios(question)) - _SWAP_FRAME
+    return bool(detect_scenarios(question)) and not content_tokens(strip_scenarios(question)) - content_tokens(_SWAP_FRAME)
 
 
 def _asks_personal_advice(question: str) -> bool:
@@ -543,7 +542,7 @@ def _asks_about_names_in(question: str, texts: Sequence[str]) -> bool:
 
 
 # Words of the overview table's row titles that name no topic ("Rol werkgever, overheid, vakbonden en onderwijs").
-_ROW_FRAME = frozenset(content_tokens("rol scenario"))
+_ROW_FRAME = "rol scenario"
 
 
 def _rows_named(question: str, quoted: Sequence[Chunk]) -> bool:
@@ -553,8 +552,8 @@ def _rows_named(question: str, quoted: Sequence[Chunk]) -> bool:
     scenario names) is answered by the row "Rol werkgever, overheid, vakbonden en onderwijs": the report has a
     row of its overview table on the question's topic, however far the rest of the question is.
     """
-    asked = content_tokens(expand_query(question)) - _ROW_FRAME
-    rows = [chunk.heading.split(" › ")[-2] for chunk in quoted if chunk.kind == "overview_cell" and " › " in chunk.heading]
+    asked = content_tokens(expand_query(question)) - content_tokens(_ROW_FRAME)
+    rows = [chunk.path[-2] for chunk in quoted if chunk.kind == "overview_cell" and len(chunk.path) >= 2]
     return any(asked & content_tokens(row) for row in rows)
 
 
@@ -565,7 +564,7 @@ def _names_title(question: str, chunk: Chunk) -> bool:
     "Loopbaangedrag: …"), which most questions about it name. An English question is read with the report's
     words for its terms ("key message").
     """
-    title = chunk.heading.split(" › ")[-1].split(":")[0]
+    title = chunk.path[-1].split(":")[0] if chunk.path else ""
     if chunk.scenario is not None or re.search(r"\d", title):
         return False
     words = content_tokens(title)

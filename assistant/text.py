@@ -14,14 +14,14 @@ _APOSTROPHE_SUFFIX = re.compile(r"['’](?:s|ers?|en|tjes?)\b")
 _local = threading.local()
 # Words that rank ("the highest", "het gunstigst"). "Most" and "least" only as "the most", "is least": "most workers"
 # counts, it does not rank.
-_SUPERLATIVES = (r"(?:the|is|are|de|het)\s+(?:most|least)|highest|lowest|best|worst|greatest|largest|smallest|strongest|"
+SUPERLATIVES = (r"(?:the|is|are|de|het)\s+(?:most|least)|highest|lowest|best|worst|greatest|largest|smallest|strongest|"
                  r"weakest|biggest|hardest|harshest|toughest|fewest|safest|meest\w*|minst\w*|hoogst\w*|laagst\w*|"
                  r"grootst\w*|kleinst\w*|sterkst\w*|zwakst\w*|beste?|slechtst\w*|gunstigst\w*|ongunstigst\w*|"
                  r"zwaarst\w*|moeilijkst\w*|zekerst\w*|onzekerst\w*|veiligst\w*")
-SUPERLATIVE = re.compile(rf"\b(?:{_SUPERLATIVES})\b", re.IGNORECASE)
+SUPERLATIVE = re.compile(rf"\b(?:{SUPERLATIVES})\b", re.IGNORECASE)
 # Words that rank or compare, in the report ("minder prestatiedruk", "vooral kwetsbare werkenden").
 RANKING = re.compile(
-    rf"\b(?:{_SUPERLATIVES}|most|least|more|less|fewer|higher|lower|greater|larger|smaller|stronger|weaker|better|"
+    rf"\b(?:{SUPERLATIVES}|most|least|more|less|fewer|higher|lower|greater|larger|smaller|stronger|weaker|better|"
     r"worse|especially|meer|minder|hoger\w*|lager\w*|groter\w*|kleiner\w*|sterker\w*|zwakker\w*|beter\w*|"
     r"slechter\w*|vooral|(?!andere\b)\w+ere)\b",
     re.IGNORECASE,
