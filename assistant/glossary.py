@@ -95,7 +95,6 @@ EXPANSIONS: dict[str, str] = {
     r"insurance|insured": "verzekeringen verzekering",
     r"disabilit\w*|incapacity": "arbeidsongeschiktheid",
     r"illness|sickness|\bsick\b": "ziekte",
-    r"\bskills?\b": "skills vaardigheden",
     r"retrain\w*|reskill\w*|upskill\w*": "omscholing scholing",
     r"start-?ups?": "startups",
     r"zero[- ]hours?": "nulurencontracten",
