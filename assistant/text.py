@@ -15,9 +15,9 @@ _local = threading.local()
 # Words that rank ("the highest", "het gunstigst"). "Most" and "least" only as "the most", "is least": "most workers"
 # counts, it does not rank.
 SUPERLATIVES = (r"(?:the|is|are|de|het)\s+(?:most|least)|highest|lowest|best|worst|greatest|largest|smallest|strongest|"
-                 r"weakest|biggest|hardest|harshest|toughest|fewest|safest|meest\w*|minst\w*|hoogst\w*|laagst\w*|"
-                 r"grootst\w*|kleinst\w*|sterkst\w*|zwakst\w*|beste?|slechtst\w*|gunstigst\w*|ongunstigst\w*|"
-                 r"zwaarst\w*|moeilijkst\w*|zekerst\w*|onzekerst\w*|veiligst\w*")
+                r"weakest|biggest|hardest|harshest|toughest|fewest|safest|meest\w*|minst\w*|hoogst\w*|laagst\w*|"
+                r"grootst\w*|kleinst\w*|sterkst\w*|zwakst\w*|beste?|slechtst\w*|gunstigst\w*|ongunstigst\w*|"
+                r"zwaarst\w*|moeilijkst\w*|zekerst\w*|onzekerst\w*|veiligst\w*")
 SUPERLATIVE = re.compile(rf"\b(?:{SUPERLATIVES})\b", re.IGNORECASE)
 # Words that rank or compare, in the report ("minder prestatiedruk", "vooral kwetsbare werkenden").
 RANKING = re.compile(
