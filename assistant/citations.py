@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from langchain_core.embeddings import Embeddings
 
 from assistant.embeddings import cosine
-from assistant.glossary import groups_named, names_named, without_names
+from assistant.glossary import groups_named, mentions_groups, names_named, without_names
 from assistant.routing import detect_scenarios
 from assistant.schema import Chunk, Citation, Sentence
 from assistant.text import RANKING, SUPERLATIVE, stems
@@ -169,7 +169,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         for ps in sents:
             ps_tokens = content_tokens(ps)
             score = _overlap(claim, ps_tokens)
-            names_group = all(any(w in ps.lower() for w in words) for words in group_words)
+            names_group = mentions_groups(ps, group_words)
             names_all = all(pattern.search(ps) for pattern in names)
             # A list of people and their organisations is close in meaning to any claim about people or organisations
             # ("VNO-NCW is a consultancy", cosine 0.60): it supports only by its words.
@@ -445,7 +445,7 @@ def select_quotes(question: str, passages: Sequence[Chunk], embedder: Embeddings
         if groups:
             # "Which scenario is worst for vulnerable workers?": a scenario's sentence about them, however close
             # another sentence of the passage is ("mensen blijven mogelijk te lang op één plek").
-            scored.sort(key=lambda item: not all(any(w in item[2].lower() for w in words) for words in groups))
+            scored.sort(key=lambda item: not mentions_groups(item[2], groups))
         best: dict[int, tuple[float, str]] = {}
         for score, pi, sentence in scored:
             best.setdefault(pi, (score, sentence))

@@ -211,6 +211,12 @@ def names_not_covered(question: str, passages: list[str]) -> list[str]:
     return [question[start:end] for start, end in merged]
 
 
+def mentions_groups(text: str, groups: Sequence[tuple[str, ...]]) -> bool:
+    """Whether a text mentions each of the groups (any of the report's words for each, as `groups_named` gives them)."""
+    lowered = text.lower()
+    return all(any(word in lowered for word in words) for words in groups)
+
+
 def groups_not_covered(question: str, passages: list[str]) -> list[str]:
     """The groups the question asks about (in the user's words) that none of the passages mentions."""
     text = " ".join(passages).lower()

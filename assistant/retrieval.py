@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.glossary import expand_query, groups_named, report_terms_named
+from assistant.glossary import expand_query, groups_named, mentions_groups, report_terms_named
 from assistant.index import VectorIndex
 from assistant.routing import (
     REPORT_WORD,
@@ -330,17 +330,12 @@ def scenario_passage(hits: Sequence[Hit], scenario: str, query: str) -> Hit | No
     cell = next((h for h in cells if h.chunk.scenario == scenario and h.chunk.path[:-1] == row), None)
     cell = cell or next((h for h in cells if h.chunk.scenario == scenario), None)
     groups = [words for _, words in groups_named(query)]
-    if groups and not (cell and _names_groups(cell.chunk, groups)):
+    if groups and not (cell and mentions_groups(cell.chunk.text, groups)):
         # "How do A and D differ for vulnerable workers?" read D's cell on the roles of employers and government;
         # D's text "Vooral voor kwetsbaren op de arbeidsmarkt is de situatie precair" speaks of them.
-        cell = next((h for h in own[:COMPARISON_DEPTH] if _names_groups(h.chunk, groups)), cell)
+        cell = next((h for h in own[:COMPARISON_DEPTH] if mentions_groups(h.chunk.text, groups)), cell)
     return cell or next(iter(own), None)
 
-
-def _names_groups(chunk: Chunk, groups: Sequence[tuple[str, ...]]) -> bool:
-    """Whether a passage mentions each of the groups of people (any of the report's words for each)."""
-    text = chunk.text.lower()
-    return all(any(word in text for word in words) for words in groups)
 
 
 def _spread(ranked: list[Hit], the_route: Route, k: int, query: str) -> list[Hit]:
