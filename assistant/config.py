@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     embedder_path: Path | None = Field(
         default=None, description="A local sentence-transformers folder; default: the fetched EmbeddingGemma."
     )
+    embedder_dtype: Literal["auto", "float32", "bfloat16"] = Field(
+        default="auto", description="Embedder weights: auto = bfloat16 on AVX-512 CPUs, float32 elsewhere."
+    )
 
     # Vector store
     index_dir: Path | None = Field(default=None, description="Embedded Chroma folder; default: <cache>/index.")

@@ -194,7 +194,8 @@ class Assistant:
                 from assistant.embeddings import SentenceTransformerEmbedder
                 from assistant.models import require_embedder
 
-                self._embedder = SentenceTransformerEmbedder(require_embedder(self.settings))
+                self._embedder = SentenceTransformerEmbedder(require_embedder(self.settings),
+                                                             dtype=self.settings.embedder_dtype)
         return self._embedder
 
     @property

