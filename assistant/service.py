@@ -344,7 +344,8 @@ class Assistant:
         # another question ("What does the SER think about the minimum wage?" quoted scenario B's minimum income).
         unverified = (not alignment.sentences and result.best_dense < self.settings.weak_relevance
                       and not about_the_report and not _asks_about_names_in(standalone, [quote for _, quote in quotes])
-                      and not _rows_named(standalone, [context[pi] for pi, _ in quotes]))
+                      and not _rows_named(standalone, [context[pi] for pi, _ in quotes])
+                      and not (comparison and _scenarios_on_topic(standalone, quotes, context)))
         alignment = add_quotes(alignment, context, quotes)
         sentences = alignment.sentences
         if unverified or not sentences or (_ASKS_FIGURE.search(standalone) and not _states_a_figure(sentences, standalone)):
@@ -556,6 +557,19 @@ def _rows_named(question: str, quoted: Sequence[Chunk]) -> bool:
     asked = content_tokens(expand_query(question)) - content_tokens(_ROW_FRAME)
     rows = [chunk.path[-2] for chunk in quoted if chunk.kind == "overview_cell" and len(chunk.path) >= 2]
     return any(asked & content_tokens(row) for row in rows)
+
+
+def _scenarios_on_topic(question: str, quotes: Sequence[tuple[int, str]], context: Sequence[Chunk]) -> bool:
+    """Whether the quotes of at least two scenarios use a word of the question (with the report's words for its terms).
+
+    "Where is the pressure to perform highest, and where lowest?" (0.39 from its best passage; the model's draft
+    ranked groups the report does not rank, and all of it was dropped) was declined, while A's quote says "verhogen
+    ook de druk" and C's "minder prestatiedruk": the report speaks to it in more than one scenario. One scenario's
+    word alone can be chance ("weer", "werk").
+    """
+    asked = content_tokens(expand_query(question)) - content_tokens(_ROW_FRAME)
+    on_topic = {context[pi].scenario for pi, quote in quotes if asked & content_tokens(quote)}
+    return len(on_topic - {None}) >= 2
 
 
 def _names_title(question: str, chunk: Chunk) -> bool:

@@ -24,6 +24,7 @@ from assistant.service import (
     Token,
     _names_title,
     _rows_named,
+    _scenarios_on_topic,
     _states_a_figure,
     carry_over,
     swaps_scenario,
@@ -520,6 +521,21 @@ def test_a_topic_with_a_row_of_the_overview_table_is_covered_however_far_the_que
     assert _rows_named("In which scenarios do trade unions lose influence?", [roles])
     assert not _rows_named("Which role does religion play in the scenarios?", [roles])
     assert not _rows_named("In which scenarios do trade unions lose influence?", [cell("Technologie", "D")])
+
+
+def test_a_comparison_is_covered_when_two_scenarios_quotes_use_the_words_of_its_topic() -> None:
+    def text(scenario: str) -> Chunk:
+        return Chunk(scenario, scenario, ("Bijlage A", f"Scenario {scenario}"), scenario, "scenario_text", None, "x", 0, 1)
+
+    context = [text("A"), text("B"), text("C"), text("D")]
+    quotes = [(0, "Digitale tools en AI ondersteunen dit, maar verhogen ook de druk."),
+              (1, "Werkenden krijgen een basisinkomen."), (2, "Er is minder prestatiedruk."),
+              (3, "Opdrachtgevers kiezen uit de hoogst scorende profielen.")]
+    # "pressure" is read with the report's words for it (druk, prestatiedruk): A and C speak to it.
+    assert _scenarios_on_topic("Where is the pressure to perform highest, and where lowest?", quotes, context)
+    # One scenario's word can be chance; a topic no quote speaks to is not covered.
+    assert not _scenarios_on_topic("Where is the pressure to perform highest?", quotes[:2] + quotes[3:], context)
+    assert not _scenarios_on_topic("Where is the weather best?", quotes, context)
 
 
 def test_a_question_that_names_a_report_wide_section_title_is_answered_from_that_section() -> None:
