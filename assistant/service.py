@@ -547,6 +547,11 @@ def _asks_about_names_in(question: str, texts: Sequence[str]) -> bool:
 _ROW_FRAME = "rol scenario"
 
 
+def _topic_words(question: str) -> set[str]:
+    """The question's content words, with the report's words for its terms, less those that name no topic."""
+    return content_tokens(expand_query(question)) - content_tokens(_ROW_FRAME)
+
+
 def _rows_named(question: str, quoted: Sequence[Chunk]) -> bool:
     """Whether a quoted overview cell is in a row the question names the topic of.
 
@@ -554,7 +559,7 @@ def _rows_named(question: str, quoted: Sequence[Chunk]) -> bool:
     scenario names) is answered by the row "Rol werkgever, overheid, vakbonden en onderwijs": the report has a
     row of its overview table on the question's topic, however far the rest of the question is.
     """
-    asked = content_tokens(expand_query(question)) - content_tokens(_ROW_FRAME)
+    asked = _topic_words(question)
     rows = [chunk.path[-2] for chunk in quoted if chunk.kind == "overview_cell" and len(chunk.path) >= 2]
     return any(asked & content_tokens(row) for row in rows)
 
@@ -567,7 +572,7 @@ def _scenarios_on_topic(question: str, quotes: Sequence[tuple[int, str]], contex
     ook de druk" and C's "minder prestatiedruk": the report speaks to it in more than one scenario. One scenario's
     word alone can be chance ("weer", "werk").
     """
-    asked = content_tokens(expand_query(question)) - content_tokens(_ROW_FRAME)
+    asked = _topic_words(question)
     on_topic = {context[pi].scenario for pi, quote in quotes if asked & content_tokens(quote)}
     return len(on_topic - {None}) >= 2
 
