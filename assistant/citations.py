@@ -462,6 +462,28 @@ def select_quotes(question: str, passages: Sequence[Chunk], embedder: Embeddings
     return _with_antecedents([(pi, sentence) for _, pi, sentence in scored[:k]], passages)
 
 
+# A report-wide sentence that compares scenarios is quoted when it is at least this close to the question as the
+# scenarios' own best sentence, less this slack. Measured (cosine, float32 embedder): the conclusion's "(A en D) ...
+# lagere mate van zekerheid, vooral voor kwetsbare werkenden" is 0.450 from "Which scenario is worst for vulnerable
+# workers?" against 0.446 for D's best sentence; "(B en C) bieden meer stabiliteit" is 0.53 from "Which scenarios
+# offer the most stability?" against 0.26. Off-topic for it: the technology row (0.31 against 0.37), fixed contracts
+# (0.38 against 0.51), trade unions (0.44 against 0.55).
+COMPARING_SLACK = 0.03
+
+
+def comparing_sentences(question: str, passage: Chunk, quotes: Sequence[str], embedder: Embeddings) -> list[str]:
+    """The sentences of a report-wide passage that compare scenarios by letter ("(B en C) bieden meer stabiliteit")
+    and are about as close to the question as the best of the scenarios' own quotes."""
+    own = [s for s in split_sentences(passage.text) if len(detect_scenarios(s)) >= 2]
+    if not own or not quotes:
+        return []
+    vectors = embedder.embed_documents([*own, *quotes])
+    query = embedder.embed_query(question)
+    scores = [cosine(query, v) for v in vectors]
+    best_quote = max(scores[len(own):])
+    return [s for s, score in zip(own, scores, strict=False) if score >= best_quote - COMPARING_SLACK]
+
+
 # A sentence that starts by pointing back ("Dit leidt tot onzekerheid", "Hierdoor ..."): alone, it does not say what.
 _POINTS_BACK = re.compile(r"^(?:dit|dat|deze|hierdoor|daardoor|hiermee|daarmee|hierbij|daarbij|daarom|this|that|these)\b",
                           re.IGNORECASE)

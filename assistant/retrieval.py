@@ -328,6 +328,12 @@ def scenario_passage(hits: Sequence[Hit], scenario: str, query: str) -> Hit | No
     # Like with like: the scenario's cell in the table row (dimension) of the best-ranked cell, when it ranks.
     row = cells[0].chunk.path[:-1] if cells else None
     cell = next((h for h in cells if h.chunk.scenario == scenario and h.chunk.path[:-1] == row), None)
+    if cell is None and row is not None and _row_answers(cells, row, query):
+        # The table row is the answer when the user asks for the table or when the row's cells rank for two
+        # scenarios: "Which futures are low-tech?" ranked A's and C's technology cells, and read B's society text and
+        # no passage of D, whose technology cell ("strenge normen") ranked below the depth.
+        cell = next((h for h in hits if h.chunk.kind == "overview_cell" and h.chunk.scenario == scenario
+                     and h.chunk.path[:-1] == row), None)
     cell = cell or next((h for h in cells if h.chunk.scenario == scenario), None)
     groups = [words for _, words in groups_named(query)]
     if groups and not (cell and mentions_groups(cell.chunk.text, groups)):
@@ -336,6 +342,12 @@ def scenario_passage(hits: Sequence[Hit], scenario: str, query: str) -> Hit | No
         cell = next((h for h in own[:COMPARISON_DEPTH] if mentions_groups(h.chunk.text, groups)), cell)
     return cell or next(iter(own), None)
 
+
+
+def _row_answers(cells: Sequence[Hit], row: tuple[str, ...], query: str) -> bool:
+    """Whether one row of the overview table answers a comparison: asked for by name, or ranking for two scenarios."""
+    ranking = {h.chunk.scenario for h in cells if h.chunk.path[:-1] == row}
+    return asked_kind(query) == "overview_cell" or len(ranking) >= 2
 
 
 def _spread(ranked: list[Hit], the_route: Route, k: int, query: str) -> list[Hit]:
@@ -350,4 +362,14 @@ def _spread(ranked: list[Hit], the_route: Route, k: int, query: str) -> list[Hit
             break
         if hit not in picked:
             picked.append(hit)
-    return sorted(picked, key=lambda h: -h.score)
+    spread = sorted(picked, key=lambda h: -h.score)
+    if not the_route.named:
+        # "Which scenarios offer the most stability?": the report compares its scenarios itself in its conclusion
+        # ("(B en C) bieden meer stabiliteit"); it is read after each scenario's passage, for the answer to weigh.
+        spread += [hit for hit in ranked if compares_scenarios(hit.chunk) and hit not in spread]
+    return spread
+
+
+def compares_scenarios(chunk: Chunk) -> bool:
+    """A report-wide passage that compares scenarios by letter (the conclusion: "(B en C) bieden meer ...")."""
+    return chunk.scenario is None and len(detect_scenarios(chunk.text)) >= 2

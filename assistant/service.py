@@ -26,6 +26,7 @@ from assistant.citations import (
     Alignment,
     add_quotes,
     align,
+    comparing_sentences,
     content_tokens,
     keep_passage,
     numbers,
@@ -51,6 +52,7 @@ from assistant.retrieval import (
     Retriever,
     SearchResult,
     asked_kind,
+    compares_scenarios,
     fuse,
     scenario_passage,
 )
@@ -346,6 +348,10 @@ class Assistant:
                       and not about_the_report and not _asks_about_names_in(standalone, [quote for _, quote in quotes])
                       and not _rows_named(standalone, [context[pi] for pi, _ in quotes])
                       and not (comparison and _scenarios_on_topic(standalone, quotes, context)))
+        if comparison and not result.route.named and not unverified:
+            # "Which scenarios offer the most stability?": the report answers it itself, across scenarios, in its
+            # conclusion ("(B en C) bieden meer stabiliteit"); each scenario's own passage says only what it is like.
+            context, quotes = self._with_report_comparison(standalone, context, quotes, result.hits)
         alignment = add_quotes(alignment, context, quotes)
         sentences = alignment.sentences
         if unverified or not sentences or (_ASKS_FIGURE.search(standalone) and not _states_a_figure(sentences, standalone)):
@@ -355,7 +361,8 @@ class Assistant:
                                       dropped=alignment.dropped))
             return
         if comparison:
-            text = _structure_comparison(sentences, alignment.citations, self.scenario_names)
+            text = _structure_comparison(sentences, alignment.citations, self.scenario_names,
+                                         message("across_scenarios", language))
         else:
             text = _render_with_quotes(sentences, language)
         if language == "en":
@@ -435,6 +442,19 @@ class Assistant:
         primary = quotes[0][0] if quotes else min(among)
         return keep_passage(alignment, context[primary].id), quotes
 
+    def _with_report_comparison(self, question: str, context: list[Chunk], quotes: list[tuple[int, str]],
+                                hits: Sequence[Hit]) -> tuple[list[Chunk], list[tuple[int, str]]]:
+        """The context and quotes, with the report's own cross-scenario sentences where they answer as well."""
+        shown = [quote for _, quote in quotes]
+        for passage in (hit.chunk for hit in hits if compares_scenarios(hit.chunk)):
+            if passage in context:
+                continue
+            found = comparing_sentences(question, passage, shown, self.embedder)
+            if found:
+                context = [*context, passage]
+                quotes = [*((len(context) - 1, sentence) for sentence in found), *quotes]
+        return context, quotes
+
     def _condense(self, question: str, language: Language, history: tuple[Turn, ...]) -> str:
         """A standalone version of a follow-up; falls back to carrying the previous question's scenario."""
         if swaps_scenario(question) and with_scenarios(history[-1].user, detect_scenarios(question), language):
@@ -454,6 +474,12 @@ class Assistant:
         usable = bool(rewrite) and len(rewrite) <= 300 and not _refused(rewrite) and not echoed and not lead_in
         if usable and keeps_scenario and named <= set(detect_scenarios(rewrite)):
             return rewrite
+        previous = detect_scenarios(history[-1].user)
+        if previous and not named and _stands_alone(question):
+            # "wat gebeurt er als je je baan kwijtraakt?" after a question on B's labour market, echoed by the model:
+            # read together with the previous question, the model answered that one ("de arbeidsmarkt is dynamisch").
+            # A question of its own keeps only the conversation's scenario.
+            return _in_scenarios(question, previous, language)
         return carry_over(question, history, language)
 
     def _count_prompt_tokens(self, data: AnswerInput) -> int | None:
@@ -521,6 +547,35 @@ def carry_over(question: str, history: Sequence[Turn], language: Language) -> st
 _SWAP_FRAME = "what about how zit same question dezelfde vraag geldt then dan daar there scenario"
 
 
+# A follow-up that starts as a question of its own ("wat gebeurt er als ...?", "How are ...?"), not as a continuation
+# ("En voor vakbonden?", "So who ...?", "What about employers?").
+_OWN_QUESTION = re.compile(
+    r"^(?:wat|hoe|waarom|wie|welke?|wanneer|waar|waardoor|is|zijn|kan|kunnen|heeft|hebben|wordt|worden|"
+    r"what|how|why|who|which|when|where|is|are|can|could|does|do|did|will|would|has|have)\b(?!\s+(?:about|zit)\b)",
+    re.IGNORECASE,
+)
+# Words that point back into the conversation: "Are there downsides to that approach?" needs its predecessor.
+_POINTS_TO_HISTORY = re.compile(
+    r"\b(?:that|this|these|those|it|its|they|them|their|there|then|such|same|dat|dit|deze|die|daar\w*|hun|ze|zij|"
+    r"zo'n|zulke|hetzelfde|dezelfde|ook|also|too|else|other|andere)\b",
+    re.IGNORECASE,
+)
+
+
+def _stands_alone(question: str) -> bool:
+    """Whether a follow-up is a complete question of its own, needing from the conversation only its scenario."""
+    return (bool(_OWN_QUESTION.search(question)) and not _POINTS_TO_HISTORY.search(question)
+            and len(content_tokens(question)) >= 2)
+
+
+def _in_scenarios(question: str, scenarios: Sequence[str], language: Language) -> str:
+    """The question asked of the given scenarios: "Wat gebeurt er als je je baan kwijtraakt in scenario B?"."""
+    joiner = " en " if language == "nl" else " and "
+    ref = ("scenario " if len(scenarios) == 1 else "scenario's " if language == "nl" else "scenarios ") + joiner.join(scenarios)
+    body = question.rstrip(" ?")
+    return f"{body[:1].upper()}{body[1:]} in {ref}?"
+
+
 def swaps_scenario(question: str) -> bool:
     """A follow-up that names scenarios and asks nothing else ("En in scenario C?", "And for the crisis scenario?")."""
     return bool(detect_scenarios(question)) and not content_tokens(strip_scenarios(question)) - content_tokens(_SWAP_FRAME)
@@ -577,6 +632,14 @@ def _scenarios_on_topic(question: str, quotes: Sequence[tuple[int, str]], contex
     return len(on_topic - {None}) >= 2
 
 
+# "… in the introduction of scenario C", "de inleiding van scenario A": the section, not "the introduction of a
+# four-day week" (its "invoering").
+_ASKS_INTRODUCTION = re.compile(
+    r"\binleiding\b|\b(?:in|from|of) the introduction\b|\bthe introduction (?:of|to) (?:the |this )?(?:scenario|report|future)",
+    re.IGNORECASE,
+)
+
+
 def _names_title(question: str, chunk: Chunk) -> bool:
     """Whether the question names the title of the report-wide section a passage is ("Kernboodschap").
 
@@ -585,8 +648,12 @@ def _names_title(question: str, chunk: Chunk) -> bool:
     words for its terms ("key message").
     """
     title = chunk.path[-1].split(":")[0] if chunk.path else ""
-    if chunk.scenario is not None or re.search(r"\d", title):
+    if re.search(r"\d", title):
         return False
+    if chunk.scenario is not None:
+        # A scenario's introduction is the one section of a scenario named for its place, not its theme: "What
+        # downside is hinted at in the introduction of scenario C?" read C's policy chapter and its introduction.
+        return chunk.kind == "scenario_text" and ":" not in chunk.path[-1] and bool(_ASKS_INTRODUCTION.search(question))
     words = content_tokens(title)
     return bool(words) and words <= content_tokens(expand_query(question))
 
@@ -625,7 +692,8 @@ def _refused(text: str) -> bool:
     return any(token in text.upper() for token in REFUSAL_TOKENS)
 
 
-def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any], names: Mapping[str, str]) -> str:
+def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any], names: Mapping[str, str],
+                          across: str = "") -> str:
     """One bullet per scenario, each built only from sentences cited to that scenario's passages.
 
     The bullet names the scenario ("Scenario A (Prestatiemaatschappij)"), so the model's own "Scenario A:" or
@@ -643,5 +711,6 @@ def _structure_comparison(sentences: Sequence[Sentence], citations: Sequence[Any
         if key in names:
             body = re.sub(rf"^\s*{re.escape(names[key])}\s*:\s*", "", body, flags=re.IGNORECASE)
             body = body[:1].upper() + body[1:]
-        lines.append(f"- **{verbatim.scenario_label(key, names)}**: {body}" if key != "-" else f"- {body}")
+        label = verbatim.scenario_label(key, names) if key != "-" else across
+        lines.append(f"- **{label}**: {body}" if label else f"- {body}")
     return "\n".join(lines)

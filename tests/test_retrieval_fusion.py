@@ -111,6 +111,20 @@ def test_a_comparison_reads_each_scenario_in_the_table_row_of_the_best_cell() ->
     assert scenario_passage([_cell("B", "Rol"), _hit("c-text", "C")], "C", question).chunk.id == "c-text"
 
 
+def test_a_table_row_that_ranks_for_two_scenarios_answers_for_every_scenario() -> None:
+    # "Which futures are low-tech?": A's and C's technology cells ranked; D's ranked below the comparison's depth,
+    # and D's best passage in the depth was its society text.
+    filler = [_hit(f"x{i}") for i in range(25)]
+    hits = [_cell("A", "Technologie"), _cell("C", "Technologie"), _hit("d-text", "D"), *filler, _cell("D", "Technologie")]
+    question = "Which futures are low-tech?"
+    assert scenario_passage(hits, "D", question).chunk.id == "Technologie-D"
+    # One scenario's cell alone is no row for the others: D reads its own best passage.
+    alone = [_cell("A", "Technologie"), _hit("d-text", "D"), *filler, _cell("D", "Technologie")]
+    assert scenario_passage(alone, "D", question).chunk.id == "d-text"
+    # Asked for the table by name, one ranking cell is enough.
+    assert scenario_passage(alone, "D", "How does technology differ in the overview table?").chunk.id == "Technologie-D"
+
+
 def test_a_comparison_reads_a_scenarios_policy_question_only_when_the_policy_questions_are_asked() -> None:
     # "Hoe kan zekerheid zonder vaste contracten ...?" says nothing of scenario A: it was A's part of "In welke
     # scenario's zijn vaste contracten gangbaar?".

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.citations import content_tokens, split_sentences
+from assistant.citations import comparing_sentences, content_tokens, split_sentences
 from assistant.embeddings import FakeEmbedder
 from assistant.glossary import names_report_term
 from assistant.language import detect
@@ -14,7 +14,7 @@ from assistant.llm import FakeChatModel
 from assistant.prompts import message
 from assistant.retrieval import asked_kind, lists_developments
 from assistant.routing import detect_scenarios
-from assistant.schema import Chunk, Sentence, Turn
+from assistant.schema import Chunk, Citation, Sentence, Turn
 from assistant.service import (
     _ASKS_FIGURE,
     Assistant,
@@ -26,6 +26,7 @@ from assistant.service import (
     _rows_named,
     _scenarios_on_topic,
     _states_a_figure,
+    _structure_comparison,
     carry_over,
     swaps_scenario,
 )
@@ -549,6 +550,13 @@ def test_a_question_that_names_a_report_wide_section_title_is_answered_from_that
     # A scenario's sections are titled by theme, which most questions about the scenario name.
     society = passage(("Bijlage A", "Scenario A: Prestatiemaatschappij", "Samenleving: maakbaar en ongelijk"), "A")
     assert not _names_title("Wie bepaalt de koers van de samenleving in de prestatiemaatschappij?", society)
+    # Its introduction is the one section of a scenario named for its place: asked for by name, it answers.
+    intro = Chunk("i", "i", ("Bijlage A", "Scenario C: Collectieve waarden boven winst", "Inleiding"), "C",
+                  "scenario_text", None, "tekst", 0, 5)
+    assert _names_title("What downside is already hinted at in the introduction of scenario C?", intro)
+    assert _names_title("Wat staat er in de inleiding van scenario C?", intro)
+    assert not _names_title("What did the introduction of a four-day week change in scenario C?", intro)
+    assert not _names_title("Hoe ziet de samenleving eruit in scenario C?", intro)
     # "What is the key message?" is about the report however far it is from every passage.
     assert names_report_term("What is the key message?") and names_report_term("Wat is de onderzoeksvraag?")
 
@@ -574,3 +582,68 @@ def test_a_follow_up_that_only_swaps_the_scenario_asks_the_previous_question_of_
     assert assistant._condense(follow_up, language, (Turn(previous, "Antwoord."),)) == standalone
     assert swaps_scenario(follow_up)
     assert not swaps_scenario("En voor zzp'ers in scenario C?") and not swaps_scenario("Welke beleidsvraag hoort daarbij?")
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "standalone"),
+    [
+        ("wat gebeurt er als je je baan kwijtraakt?", "Wat gebeurt er als je je baan kwijtraakt in scenario B?"),
+        ("How are older workers affected?", "How are older workers affected in scenario B?"),
+    ],
+)
+def test_a_follow_up_that_is_a_question_of_its_own_keeps_only_the_conversations_scenario(
+        shared_fake_assistant: Assistant, follow_up: str, standalone: str) -> None:
+    # The model echoed the follow-up; read together with the previous question, "wat gebeurt er als je je baan
+    # kwijtraakt?" was answered as "Hoe ziet de arbeidsmarkt eruit in scenario B?".
+    model = FakeChatModel(script=[follow_up])
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=model)
+    history = (Turn("Hoe ziet de arbeidsmarkt eruit in scenario B?", "Dynamisch."),)
+    language = detect(follow_up).language
+    assert assistant._condense(follow_up, language, history) == standalone
+
+
+@pytest.mark.parametrize("follow_up", ["Are there downsides to that approach?", "Hoe zit het met werkgevers?",
+                                       "What about employers?", "En voor vakbonden?"])
+def test_a_follow_up_that_leans_on_the_conversation_keeps_its_topic(shared_fake_assistant: Assistant,
+                                                                     follow_up: str) -> None:
+    model = FakeChatModel(script=[follow_up])
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=model)
+    history = (Turn("Hoe ziet de arbeidsmarkt eruit in scenario B?", "Dynamisch."),)
+    standalone = assistant._condense(follow_up, detect(follow_up).language, history)
+    assert "arbeidsmarkt" in standalone and follow_up in standalone
+
+
+class _TopicEmbedder(FakeEmbedder):
+    """A fake embedder with two topics: stability, and platform work (which leans towards it)."""
+
+    def _vector(self, text: str) -> list[float]:
+        if re.search(r"stabilit", text, re.IGNORECASE):
+            return [1.0, 0.0]
+        return [0.5, 0.866] if re.search(r"platform", text, re.IGNORECASE) else [0.0, 1.0]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+def test_the_reports_own_comparison_is_quoted_when_it_answers_as_well_as_the_scenarios() -> None:
+    conclusion = Chunk("c", "c", ("Conclusie",), None, "conclusion", None,
+                       "De vier scenario’s laten zien dat het ertoe doet. Scenario’s waarin samenwerking centraal staat "
+                       "(B en C) bieden meer stabiliteit. Scenario’s die leunen op marktwerking (A en D) bieden minder.",
+                       0, 5)
+    embedder = _TopicEmbedder()
+    found = comparing_sentences("Which scenarios offer the most stability?", conclusion, ["veel platformwerk"], embedder)
+    # Only its sentences that compare scenarios by letter, and of those the ones as close as the scenarios' quotes.
+    assert found == ["Scenario’s waarin samenwerking centraal staat (B en C) bieden meer stabiliteit."]
+    assert comparing_sentences("Where is platform work common?", conclusion, ["veel platformwerk"], embedder) == []
+
+
+def test_a_comparison_shows_the_reports_own_comparison_first_under_its_label() -> None:
+    cited = [Citation(1, Chunk("c", "c", ("Conclusie",), None, "conclusion", None, "x", 0, 1), "x", 1.0),
+             Citation(2, Chunk("a", "a", ("Scenario A",), "A", "overview_cell", None, "y", 0, 1), "y", 1.0)]
+    sentences = [Sentence("veel platformwerk", (2,), quote=True), Sentence("(B en C) bieden meer stabiliteit", (1,), quote=True)]
+    text = _structure_comparison(sentences, cited, {"A": "Prestatiemaatschappij"}, "Across the scenarios")
+    assert text.splitlines() == ["- **Across the scenarios**: “(B en C) bieden meer stabiliteit” [1].",
+                                 "- **Scenario A (Prestatiemaatschappij)**: “veel platformwerk” [2]."]
