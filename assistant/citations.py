@@ -33,8 +33,11 @@ LEXICAL_MIN = 0.6
 # coverage 0.727 -> 0.722, all of it from the wrong pressure sentence, which named the scenarios the facts look for.
 SEMANTIC_MIN = 0.6
 # How much better a lower-ranked passage must support a sentence to be cited instead of a higher-ranked one:
-# near-ties go to the passage retrieval trusted most, which is the likelier source.
-RANK_MARGIN = 0.1
+# near-ties go to the passage retrieval trusted most, which is the likelier source. Measured on the answer suite
+# (same drafts): citation precision 130/156 at 0, 132/156 at 0.05, 131/156 at 0.1. At 0.1 "collective
+# responsibility of government, employers, education and social partners" was cited to the key message, not to the
+# passage on policy that names all four.
+RANK_MARGIN = 0.05
 # Meaning alone verifies a claim only against a passage sentence of at least this share of the claim's content
 # words: an overview cell of three words ("werkgevers: flexibel personeel") is close in meaning to a fifteen-word
 # English sentence that adds working from home and state support. Measured on the answer suite (same drafts):
