@@ -38,6 +38,10 @@ SEMANTIC_MIN = 0.6
 # responsibility of government, employers, education and social partners" was cited to the key message, not to the
 # passage on policy that names all four.
 RANK_MARGIN = 0.05
+# Meaning alone does not verify a claim against a passage when at least this share of the claim's words are rare
+# words of the report that another passage read has and this one lacks ("high werkdruk, burn-out" from A's cell,
+# claimed of D). A smaller share can be an English word the report also uses ("trends").
+BORROWED_SHARE = 1 / 3
 # Meaning alone verifies a claim only against a passage sentence of at least this share of the claim's content
 # words: an overview cell of three words ("werkgevers: flexibel personeel") is close in meaning to a fifteen-word
 # English sentence that adds working from home and state support. Measured on the answer suite (same drafts):
@@ -91,7 +95,8 @@ def _overlap(claim: set[str], words: set[str]) -> float:
 def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[list[str]], headings: list[set[str]],
                   vectors: dict[str, list[float]] | None, margin: float = 0.0,
                   groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]]] = (),
-                  about_groups: bool = False, names: Sequence[re.Pattern[str]] = ()) -> _Support | None:
+                  about_groups: bool = False, names: Sequence[re.Pattern[str]] = (),
+                  rare: Collection[str] = frozenset()) -> _Support | None:
     tokens = content_tokens(sentence)
     if len(tokens) < 2:
         return None
@@ -107,6 +112,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     # by a sentence on social security, "Het CPB zegt dat A technologiegedreven is" by a passage without the CPB.
     names = [pattern for pattern in names if pattern.search(sentence)]
     best: _Support | None = None
+    others = [content_tokens(p.text) for p in passages]
     for pi, sents in enumerate(passage_sents):
         claim_text, claim_tokens = sentence, tokens
         whole = f"{passages[pi].heading} {passages[pi].text}"
@@ -168,6 +174,13 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         # sentence: "In de prestatiemaatschappij is X" must be supported on X by the passage text.
         claim = claim_tokens - headings[pi] or claim_tokens
         lexical = _overlap(claim, content_tokens(" ".join(sents)))
+        # "Solowerk in crisistijd - high werkdruk, burn-out" was verified by meaning (0.71) against D's cell
+        # "noodgedwongen veel tijdelijk werk; voornamelijk gig-work", its words taken from A's cell ("hoge werkdruk,
+        # burn-out"): a claim made largely of rare words of the report found in another passage read, not in this
+        # one, was written from that other passage; only shared words can verify it here.
+        borrowed = {word for word in claim & rare - content_tokens(whole)
+                    if any(word in words for pj, words in enumerate(others) if pj != pi)}
+        by_meaning = vectors is not None and len(borrowed) < BORROWED_SHARE * len(claim)
         quote, quote_score = "", -1.0
         for ps in sents:
             ps_tokens = content_tokens(ps)
@@ -176,7 +189,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             names_all = all(pattern.search(ps) for pattern in names)
             # A list of people and their organisations is close in meaning to any claim about people or organisations
             # ("VNO-NCW is a consultancy", cosine 0.60): it supports only by its words.
-            if (vectors is not None and claim_text in vectors and len(ps_tokens) >= SEMANTIC_SPAN * len(claim)
+            if (by_meaning and vectors is not None and claim_text in vectors and len(ps_tokens) >= SEMANTIC_SPAN * len(claim)
                     and names_group and names_all and passages[pi].kind != "experts"):
                 # The name they share says nothing of what the claim says of it: meaning is compared without it
                 # (with it, "The Goldschmeding Foundation supports the unemployed" is 0.61 from "TNO develops tools
@@ -348,12 +361,15 @@ def _is_label(sentence: str, headings: list[set[str]]) -> bool:
 
 
 def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = None,
-          *, semantic: bool = False, margin: float = 0.0, question: str = "") -> Alignment:
+          *, semantic: bool = False, margin: float = 0.0, question: str = "",
+          rare: Collection[str] = frozenset()) -> Alignment:
     """Cite each answer sentence with the passage that supports it; drop sentences nothing supports.
 
     Scores are on the lexical scale: a share of the sentence's content words found in the passage, or the
     embedding cosine rescaled so that SEMANTIC_MIN maps to LEXICAL_MIN. With a `margin`, a later passage
     (ranked lower by retrieval) is cited only when it supports the sentence clearly better than an earlier one.
+    A claim made largely of the report's `rare` words that another passage has is verified by meaning only against
+    a passage that uses them.
     A sentence that only restates the `question` ("Ja, mensen in scenario C kiezen zelf waar ze werken") is
     dropped: its words are found in the passage because the question's are, so the overlap verifies nothing,
     least of all its yes or no.
@@ -394,12 +410,12 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
         about_groups = bool(groups) and previous_names_group and bool(_PRONOUN_START.match(sentence))
         previous_names_group = any(pattern.search(sentence) for pattern, _ in groups) or about_groups
         support = _best_support(sentence, passages, passage_sents, headings, vectors, margin, groups, about_groups,
-                                names)
+                                names, rare)
         parts = [(sentence, support)]
         mixes_scenarios = len(set(_SCENARIO_REF.findall(sentence.upper()))) > 1
         if (support is None or mixes_scenarios) and len(clauses[sentence]) > 1:
             parts = [(c, _best_support(c, passages, passage_sents, headings, vectors, margin, groups, about_groups,
-                                       names))
+                                       names, rare))
                      for c in clauses[sentence]]
         for text, found in parts:
             if found is None or (asked and not _adds_to(text, asked, headings[found.passage])):

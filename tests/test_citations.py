@@ -462,3 +462,18 @@ def test_a_claim_is_not_verified_by_a_sentence_that_goes_the_other_way() -> None
     assert align(claim, unions, _AllAlike(), semantic=True).sentences == ()
     # A claim that says both, or a sentence that says neither, is left to the other checks.
     assert align("Less pressure, but more room for care in scenario C.", summary, _AllAlike(), semantic=True).sentences
+
+
+def test_a_claim_in_another_passages_rare_words_is_not_verified_here_by_meaning() -> None:
+    # The model wrote A's "hoge werkdruk, burn-out" under scenario D, and D's cell verified it by meaning (0.71).
+    a_cell = _chunk("a", "A", "afhankelijk van skills en netwerk, hoge werkdruk, burn-out")
+    d_cell = _chunk("d", "D", "noodgedwongen veel tijdelijk werk; voornamelijk gig-work, micro-opdrachten")
+    claim = "Solowerk in crisistijd - high werkdruk, burn-out."
+    rare = frozenset({"werkdruk", "burn", "micro"})
+    assert align(claim, [a_cell, d_cell], _AllAlike(), semantic=True).sentences
+    assert align(claim, [a_cell, d_cell], _AllAlike(), semantic=True, rare=rare).sentences == ()
+    # Read alone, D's cell is judged on meaning as before: no other passage gave the model those words.
+    assert align(claim, [d_cell], _AllAlike(), semantic=True, rare=rare).sentences
+    # One such word among many can be an English word the report also uses ("skills"), not a borrowed claim.
+    long_claim = "Workers in scenario D need skills to find short jobs and small tasks every month."
+    assert align(long_claim, [a_cell, d_cell], _AllAlike(), semantic=True, rare=frozenset({"skills"})).sentences

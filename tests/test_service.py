@@ -647,3 +647,27 @@ def test_a_comparison_shows_the_reports_own_comparison_first_under_its_label() -
     text = _structure_comparison(sentences, cited, {"A": "Prestatiemaatschappij"}, "Across the scenarios")
     assert text.splitlines() == ["- **Across the scenarios**: “(B en C) bieden meer stabiliteit” [1].",
                                  "- **Scenario A (Prestatiemaatschappij)**: “veel platformwerk” [2]."]
+
+
+def test_what_the_report_says_about_a_rare_word_it_uses_is_answered_however_far_the_question_is(
+        shared_fake_assistant: Assistant) -> None:
+    # "Wat zegt het rapport over platformwerk?" (0.33 from its best passage with the real embedder) was declined
+    # although A's quote reads "veel platformwerk": a one-term question is far from every passage.
+    loose = shared_fake_assistant.settings.model_copy(update={"weak_relevance": 0.99})
+    improvised = "Het weer wordt morgen zonnig en warm."
+    assistant = Assistant(loose, embedder=shared_fake_assistant.embedder, chat_model=FakeChatModel(script=[improvised] * 2))
+    answer = assistant.ask("Wat zegt het rapport over platformwerk?")
+    assert not answer.refused and "platformwerk" in answer.answer
+    # "weer" ("again" in the report) is short and "werk" in 68 passages: neither names a topic of the report.
+    assert assistant.ask("Wat zegt het rapport over het weer?").refused
+
+
+def test_a_rare_word_names_a_topic_only_in_a_question_for_what_the_report_says_about_it(
+        shared_fake_assistant: Assistant) -> None:
+    quotes = ["flexibele internationale arbeidsmarkt: veel platformwerk"]
+    assert shared_fake_assistant._names_rare_term_of("Wat zegt het rapport over platformwerk?", quotes)
+    assert shared_fake_assistant._names_rare_term_of("What does the report say about platform work?", quotes)
+    assert not shared_fake_assistant._names_rare_term_of("What does the report say about work?", ["veel werk"])
+    assert not shared_fake_assistant._names_rare_term_of("Wat zegt het rapport over platformwerk?", ["veel werk"])
+    # Asked of the scenarios, the question is the comparison's to answer.
+    assert not shared_fake_assistant._names_rare_term_of("In welk scenario is er veel platformwerk?", quotes)
