@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from langchain_core.embeddings import Embeddings
 
 from assistant.embeddings import cosine
-from assistant.glossary import groups_named, mentions_groups, names_named, without_names
+from assistant.glossary import groups_named, mentions_groups, names_named, report_term_words, without_names
 from assistant.routing import detect_scenarios
 from assistant.schema import Chunk, Citation, Sentence
 from assistant.text import RANKING, SUPERLATIVE, stems
@@ -116,13 +116,18 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     for pi, sents in enumerate(passage_sents):
         claim_text, claim_tokens = sentence, tokens
         whole = f"{passages[pi].heading} {passages[pi].text}"
-        if defines and defines.term <= content_tokens(whole):
+        term = defines.term if defines else frozenset()
+        if defines and not term <= content_tokens(whole):
+            # "Broad prosperity refers to a society where people are well-fed" was verified by meaning against C's
+            # "nadruk op brede welvaart & gelijkheid": an English term is checked as the report's words for it.
+            term = frozenset(content_tokens(report_term_words(defines.name))) or term
+        if defines and term <= content_tokens(whole):
             # "Brede welvaart betekent de garantie dat er altijd werk is" was verified by "Werkzekerheid betekent de
             # garantie dat er altijd werk is" in a passage that names brede welvaart elsewhere, and "A 'broodbaan' is
             # a dynamic path with room for care" by the one sentence that names a broodbaan (cosine 0.6: the rare
             # word they share). A definition is verified by a sentence that has the term, on what it says of it
-            # (an English term, not in the passage, is not checked).
-            sents = [ps for ps in sents if defines.term <= content_tokens(ps)]
+            # (an English term the report has no words for is not checked).
+            sents = [ps for ps in sents if term <= content_tokens(ps)]
             if not sents:
                 continue
             claim_text, claim_tokens = defines.says, content_tokens(defines.says)
@@ -195,6 +200,10 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
                 # (with it, "The Goldschmeding Foundation supports the unemployed" is 0.61 from "TNO develops tools
                 # with the Goldschmeding Foundation").
                 pair = (without_names(claim_text, names), without_names(ps, names)) if names else (claim_text, ps)
+                if claim_text != sentence and (bare := without_words(ps, term)) in vectors:
+                    # Nor does the term a definition shares with the sentence: "a society where people are well-fed"
+                    # is 0.65 from "nadruk op brede welvaart & gelijkheid", whose "brede welvaart" carries it.
+                    pair = (claim_text, bare)
                 score = max(score, cosine(vectors[pair[0]], vectors[pair[1]]) / SEMANTIC_MIN * LEXICAL_MIN)
             if score > quote_score:
                 quote, quote_score = ps, score
@@ -266,6 +275,7 @@ _QUOTED_DEFINITION = re.compile(r"^(?:(?:a|an|the|een|de|het)\s+)?['‘’\"“]
 class Definition:
     term: frozenset[str]  # content words of the term defined
     says: str  # what the sentence says it is
+    name: str = ""  # the term as written
 
 
 def definition(sentence: str) -> Definition | None:
@@ -279,7 +289,7 @@ def definition(sentence: str) -> Definition | None:
     if match is None or detect_scenarios(match.group("term")):
         return None
     term, says = frozenset(content_tokens(match.group("term"))), plain[match.end():].strip()
-    return Definition(term, says) if term and len(content_tokens(says)) >= 2 else None
+    return Definition(term, says, match.group("term").strip()) if term and len(content_tokens(says)) >= 2 else None
 
 
 def denies_something(sentence: str) -> bool:
@@ -345,6 +355,11 @@ def counts_supported(sentence: str, passage: str) -> bool:
 _SCENARIO_REF = re.compile(r"SCENARIO\s+([A-D])\b")
 
 
+def without_words(text: str, tokens: Collection[str]) -> str:
+    """The text without the words whose stems are `tokens` (the term a definition defines)."""
+    return " ".join(word for word in text.split() if not content_tokens(word) & set(tokens))
+
+
 def _heading_tokens(passage: Chunk) -> set[str]:
     """Content words of a passage's heading path, with "scenario" (the words a sentence may name it by)."""
     return content_tokens(f"scenario {passage.heading}")
@@ -390,8 +405,11 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     vectors: dict[str, list[float]] | None = None
     if semantic and embedder is not None and sentences:
         pieces = sentences + [c for cs in clauses.values() if len(cs) > 1 for c in cs]
-        pieces += [d.says for piece in pieces if (d := definition(piece))]
+        defined = [d for piece in pieces if (d := definition(piece))]
+        pieces += [d.says for d in defined]
         texts = list(dict.fromkeys(pieces + [s for ps in passage_sents for s in ps]))
+        terms = [d.term | content_tokens(report_term_words(d.name)) for d in defined]
+        texts += [bare for t in texts[len(pieces):] for term in terms if (bare := without_words(t, term)) != t]
         texts += [without_names(t, names) for t in texts if any(pattern.search(t) for pattern in names)]
         embed = getattr(embedder, "embed_similarity", embedder.embed_documents)
         vectors = dict(zip(texts, embed(texts), strict=True))

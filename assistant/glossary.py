@@ -238,6 +238,11 @@ _COMPILED = [(re.compile(pattern, re.IGNORECASE), words)
              for pattern, words in (*EXPANSIONS.items(), *REPORT_TERMS.items())]
 
 
+def report_term_words(term: str) -> str:
+    """The report's own words for a term it coined that `term` names ("broad prosperity" -> "brede welvaart")."""
+    return " ".join(words for pattern, words in REPORT_TERMS.items() if re.search(pattern, term, re.IGNORECASE))
+
+
 def expand_query(question: str) -> str:
     """The question plus the report's Dutch words for the domain terms it uses."""
     extra = [words for pattern, words in _COMPILED if pattern.search(question)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.citations import (
     LEXICAL_MIN,
     Alignment,
@@ -477,3 +479,20 @@ def test_a_claim_in_another_passages_rare_words_is_not_verified_here_by_meaning(
     # One such word among many can be an English word the report also uses ("skills"), not a borrowed claim.
     long_claim = "Workers in scenario D need skills to find short jobs and small tasks every month."
     assert align(long_claim, [a_cell, d_cell], _AllAlike(), semantic=True, rare=frozenset({"skills"})).sentences
+
+
+class _TermCarries(FakeEmbedder):
+    """An embedder for which only the idea of prosperity makes two texts alike."""
+
+    def embed_similarity(self, texts: list[str]) -> list[list[float]]:
+        return [[1.0, 0.0] if re.search(r"welvaart|society", text) else [0.0, 1.0] for text in texts]
+
+
+def test_an_english_definition_is_checked_on_what_it_says_beside_the_reports_term() -> None:
+    # "Broad prosperity refers to a society where people are well-fed, healthy, ..." was verified by meaning (0.65)
+    # against C's "nadruk op brede welvaart & gelijkheid": the term itself carried the similarity.
+    cell = [_chunk("c", "C", "collectief verbonden; nadruk op brede welvaart & gelijkheid")]
+    invented = "Broad prosperity refers to a society where people are well-fed and healthy."
+    assert align(invented, cell, _TermCarries(), semantic=True).sentences == ()
+    # Without the definition, the same words are judged on their whole meaning, as any claim.
+    assert align("Scenario C aims at a society of broad prosperity.", cell, _TermCarries(), semantic=True).sentences
