@@ -194,7 +194,8 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             names_all = all(pattern.search(ps) for pattern in names)
             # A list of people and their organisations is close in meaning to any claim about people or organisations
             # ("VNO-NCW is a consultancy", cosine 0.60): it supports only by its words.
-            if (by_meaning and vectors is not None and claim_text in vectors and len(ps_tokens) >= SEMANTIC_SPAN * len(claim)
+            if (by_meaning and vectors is not None and claim_text in vectors
+                    and len(ps_tokens) >= SEMANTIC_SPAN * len(claim)
                     and names_group and names_all and passages[pi].kind != "experts"):
                 # The name they share says nothing of what the claim says of it: meaning is compared without it
                 # (with it, "The Goldschmeding Foundation supports the unemployed" is 0.61 from "TNO develops tools
@@ -390,6 +391,7 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     least of all its yes or no.
     """
     asked = content_tokens(question)
+    rare = frozenset(rare)
     groups = groups_named(question)
     names = names_named(question)
     sentences = [_MARKER.sub("", s).strip() for s in split_sentences(answer)]
