@@ -358,6 +358,9 @@ class Assistant:
             # "Which scenarios offer the most stability?": the report answers it itself, across scenarios, in its
             # conclusion ("(B en C) bieden meer stabiliteit"); each scenario's own passage says only what it is like.
             context, quotes = self._with_report_comparison(standalone, context, quotes, result.hits)
+        if comparison and language == "nl":
+            cells = {context[pi].id for pi, _ in quotes if context[pi].kind == "overview_cell"}
+            alignment = _without_restated_cells(alignment, cells)
         alignment = add_quotes(alignment, context, quotes)
         sentences = alignment.sentences
         if unverified or not sentences or (_ASKS_FIGURE.search(standalone) and not _states_a_figure(sentences, standalone)):
@@ -704,6 +707,19 @@ def _states_a_figure(sentences: Sequence[Sentence], question: str) -> bool:
         if found - echoed:
             return True
     return False
+
+
+def _without_restated_cells(alignment: Alignment, quoted_cells: set[str]) -> Alignment:
+    """Without the model's sentences on overview cells that will be quoted whole (Dutch comparisons).
+
+    The small model writes Dutch poorly when it restates a cell ("Verschilende technologie-gedreven modelen zijn
+    bepalen door techgiganten") and mixes the cells it read ("Modulair & continu leren ..., weinig eigen
+    keuzevrijheid" under A, whose cell does not say the latter); the cell, quoted whole, says it in the report's
+    words. An English answer keeps them: they translate the cell.
+    """
+    restated = {c.n for c in alignment.citations if c.chunk.id in quoted_cells}
+    kept = tuple(s for s in alignment.sentences if not set(s.markers) <= restated)
+    return replace(alignment, sentences=kept)
 
 
 def _render_with_quotes(sentences: Sequence[Sentence], language: Language) -> str:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.citations import comparing_sentences, content_tokens, split_sentences
+from assistant.citations import Alignment, comparing_sentences, content_tokens, split_sentences
 from assistant.embeddings import FakeEmbedder
 from assistant.glossary import names_report_term
 from assistant.language import detect
@@ -27,6 +27,7 @@ from assistant.service import (
     _scenarios_on_topic,
     _states_a_figure,
     _structure_comparison,
+    _without_restated_cells,
     carry_over,
     swaps_scenario,
 )
@@ -671,3 +672,26 @@ def test_a_rare_word_names_a_topic_only_in_a_question_for_what_the_report_says_a
     assert not shared_fake_assistant._names_rare_term_of("Wat zegt het rapport over platformwerk?", ["veel werk"])
     # Asked of the scenarios, the question is the comparison's to answer.
     assert not shared_fake_assistant._names_rare_term_of("In welk scenario is er veel platformwerk?", quotes)
+
+
+def test_a_dutch_comparison_quotes_the_overview_cells_instead_of_restating_them(
+        shared_fake_assistant: Assistant) -> None:
+    # The small model's Dutch restatement of a cell is clumsy and mixes cells; the cell quoted whole is the answer.
+    model = FakeChatModel(sentences=4)
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=model)
+    answer = assistant.ask("Vergelijk scenario A en C op zekerheid")
+    cells = {c.n for c in answer.citations if c.chunk.kind == "overview_cell"}
+    assert cells
+    assert all(s.quote for s in answer.sentences if set(s.markers) <= cells)
+
+
+def test_only_sentences_on_quoted_cells_give_way() -> None:
+    cell = Chunk("cell-a", "cell-a", ("Overzicht", "Zekerheid", "Scenario A"), "A", "overview_cell", None,
+                 "weinig vangnet", 0, 14)
+    text = Chunk("text-a", "text-a", ("Bijlage A", "Scenario A"), "A", "scenario_text", None, "Vangnet is weg.", 0, 15)
+    alignment = Alignment(
+        (Sentence("Er is weinig vangnet.", (1,)), Sentence("Het vangnet is weg.", (2,)), Sentence("Beide.", (1, 2))),
+        (Citation(1, cell, "weinig vangnet", 1.0), Citation(2, text, "Vangnet is weg.", 1.0)), ())
+    kept = _without_restated_cells(alignment, {"cell-a"}).sentences
+    assert [s.text for s in kept] == ["Het vangnet is weg.", "Beide."]
+    assert _without_restated_cells(alignment, set()).sentences == alignment.sentences
