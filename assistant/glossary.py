@@ -70,7 +70,8 @@ EXPANSIONS: dict[str, str] = {
     r"data": "data dataprofielen",
     r"innovation": "innovatie",
     r"solidarity": "solidariteit solidaire",
-    r"four[- ]day": "4-daagse werkweek",
+    r"four[- ]day|fewer (?:working )?hours|shorter (?:working |work )?weeks?|working hours|work(?:ing)? (?:less|fewer)|"
+    r"minder (?:uren|werken)|korter\w* werkweek|werkweek": "4-daagse werkweek",
     r"unpaid": "onbetaald",
     r"motivation": "motivatie betrokkenheid",
     r"entrepreneur\w*": "ondernemerschap",

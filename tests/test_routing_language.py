@@ -187,3 +187,11 @@ def test_a_comparison_that_names_no_topic_is_bare() -> None:
 )
 def test_other_questions_with_where_or_most_are_not_comparisons(question: str) -> None:
     assert not route(question).comparison
+
+
+def test_fewer_hours_is_read_as_the_reports_four_day_week() -> None:
+    # "In which scenario do people work fewer hours?" never reached B's "Er is een 4-daagse werkweek ingevoerd".
+    for question in ("In which scenario do people work fewer hours?", "In welk scenario werken mensen minder uren?",
+                     "Is there a shorter working week?"):
+        assert "4-daagse werkweek" in expand_query(question)
+    assert "4-daagse" not in expand_query("Where do people work hardest?")
