@@ -96,7 +96,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
                   vectors: dict[str, list[float]] | None, margin: float = 0.0,
                   groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]]] = (),
                   about_groups: bool = False, names: Sequence[re.Pattern[str]] = (),
-                  rare: Collection[str] = frozenset()) -> _Support | None:
+                  rare: frozenset[str] = frozenset(), passage_words: Sequence[set[str]] = ()) -> _Support | None:
     tokens = content_tokens(sentence)
     if len(tokens) < 2:
         return None
@@ -112,7 +112,6 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     # by a sentence on social security, "Het CPB zegt dat A technologiegedreven is" by a passage without the CPB.
     names = [pattern for pattern in names if pattern.search(sentence)]
     best: _Support | None = None
-    others = [content_tokens(p.text) for p in passages]
     for pi, sents in enumerate(passage_sents):
         claim_text, claim_tokens = sentence, tokens
         whole = f"{passages[pi].heading} {passages[pi].text}"
@@ -120,7 +119,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         if defines and not term <= content_tokens(whole):
             # "Broad prosperity refers to a society where people are well-fed" was verified by meaning against C's
             # "nadruk op brede welvaart & gelijkheid": an English term is checked as the report's words for it.
-            term = frozenset(content_tokens(report_term_words(defines.name))) or term
+            term = defines.report_words or term
         if defines and term <= content_tokens(whole):
             # "Brede welvaart betekent de garantie dat er altijd werk is" was verified by "Werkzekerheid betekent de
             # garantie dat er altijd werk is" in a passage that names brede welvaart elsewhere, and "A 'broodbaan' is
@@ -184,7 +183,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         # burn-out"): a claim made largely of rare words of the report found in another passage read, not in this
         # one, was written from that other passage; only shared words can verify it here.
         borrowed = {word for word in claim & rare - content_tokens(whole)
-                    if any(word in words for pj, words in enumerate(others) if pj != pi)}
+                    if any(word in words for pj, words in enumerate(passage_words) if pj != pi)}
         by_meaning = vectors is not None and len(borrowed) < BORROWED_SHARE * len(claim)
         quote, quote_score = "", -1.0
         for ps in sents:
@@ -276,7 +275,7 @@ _QUOTED_DEFINITION = re.compile(r"^(?:(?:a|an|the|een|de|het)\s+)?['‘’\"“]
 class Definition:
     term: frozenset[str]  # content words of the term defined
     says: str  # what the sentence says it is
-    name: str = ""  # the term as written
+    report_words: frozenset[str] = frozenset()  # the report's words for the term ("broad prosperity": brede welvaart)
 
 
 def definition(sentence: str) -> Definition | None:
@@ -290,7 +289,9 @@ def definition(sentence: str) -> Definition | None:
     if match is None or detect_scenarios(match.group("term")):
         return None
     term, says = frozenset(content_tokens(match.group("term"))), plain[match.end():].strip()
-    return Definition(term, says, match.group("term").strip()) if term and len(content_tokens(says)) >= 2 else None
+    if not term or len(content_tokens(says)) < 2:
+        return None
+    return Definition(term, says, frozenset(content_tokens(report_term_words(match.group("term")))))
 
 
 def denies_something(sentence: str) -> bool:
@@ -391,7 +392,7 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     least of all its yes or no.
     """
     asked = content_tokens(question)
-    rare = frozenset(rare)
+    rare_words = frozenset(rare)
     groups = groups_named(question)
     names = names_named(question)
     sentences = [_MARKER.sub("", s).strip() for s in split_sentences(answer)]
@@ -403,6 +404,7 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     sentences = list(unique.values())
     passage_sents = [split_sentences(p.text) for p in passages]
     headings = [_heading_tokens(p) for p in passages]
+    passage_words = [content_tokens(p.text) for p in passages]
     clauses = {s: [c.strip() for c in _CLAUSE.split(s) if c.strip()] for s in sentences}
     vectors: dict[str, list[float]] | None = None
     if semantic and embedder is not None and sentences:
@@ -410,8 +412,8 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
         defined = [d for piece in pieces if (d := definition(piece))]
         pieces += [d.says for d in defined]
         texts = list(dict.fromkeys(pieces + [s for ps in passage_sents for s in ps]))
-        terms = [d.term | content_tokens(report_term_words(d.name)) for d in defined]
-        texts += [bare for t in texts[len(pieces):] for term in terms if (bare := without_words(t, term)) != t]
+        terms = [d.term | d.report_words for d in defined]
+        texts += [bare for ps in passage_sents for t in ps for term in terms if (bare := without_words(t, term)) != t]
         texts += [without_names(t, names) for t in texts if any(pattern.search(t) for pattern in names)]
         embed = getattr(embedder, "embed_similarity", embedder.embed_documents)
         vectors = dict(zip(texts, embed(texts), strict=True))
@@ -430,12 +432,12 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
         about_groups = bool(groups) and previous_names_group and bool(_PRONOUN_START.match(sentence))
         previous_names_group = any(pattern.search(sentence) for pattern, _ in groups) or about_groups
         support = _best_support(sentence, passages, passage_sents, headings, vectors, margin, groups, about_groups,
-                                names, rare)
+                                names, rare_words, passage_words)
         parts = [(sentence, support)]
         mixes_scenarios = len(set(_SCENARIO_REF.findall(sentence.upper()))) > 1
         if (support is None or mixes_scenarios) and len(clauses[sentence]) > 1:
             parts = [(c, _best_support(c, passages, passage_sents, headings, vectors, margin, groups, about_groups,
-                                       names, rare))
+                                       names, rare_words, passage_words))
                      for c in clauses[sentence]]
         for text, found in parts:
             if found is None or (asked and not _adds_to(text, asked, headings[found.passage])):

@@ -241,7 +241,8 @@ _COMPILED = [(re.compile(pattern, re.IGNORECASE), words)
 
 def report_term_words(term: str) -> str:
     """The report's own words for a term it coined that `term` names ("broad prosperity" -> "brede welvaart")."""
-    return " ".join(words for pattern, words in REPORT_TERMS.items() if re.search(pattern, term, re.IGNORECASE))
+    return " ".join(words for pattern, words in zip(_REPORT_TERMS, REPORT_TERMS.values(), strict=True)
+                    if pattern.search(term))
 
 
 def expand_query(question: str) -> str:

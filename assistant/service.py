@@ -395,13 +395,10 @@ class Assistant:
         return frozenset(re.findall(r"\b[A-Z][A-Za-z]{1,5}\b", " ".join(s.text for s in self.report.sections)))
 
     @cached_property
-    def _passage_counts(self) -> Counter[str]:
-        return Counter(word for chunk in self.chunks for word in content_tokens(chunk.text))
-
-    @cached_property
     def _rare_words(self) -> frozenset[str]:
         """Words of the report specific enough to name a topic: four letters or more, in few passages."""
-        return frozenset(word for word, n in self._passage_counts.items() if len(word) >= 4 and n <= RARE_TERM_PASSAGES)
+        counts = Counter(word for chunk in self.chunks for word in content_tokens(chunk.text))
+        return frozenset(word for word, n in counts.items() if len(word) >= 4 and n <= RARE_TERM_PASSAGES)
 
     def _names_rare_term_of(self, question: str, quotes: Sequence[str]) -> bool:
         """Whether a "what does the report say about X" question names a rare word of the report that the quotes use.
@@ -414,7 +411,7 @@ class Assistant:
         topic = search_text(question)
         if topic == question or len(content_tokens(topic)) > 3:
             return False
-        quoted = set().union(*(content_tokens(quote) for quote in quotes)) if quotes else set()
+        quoted = set().union(*(content_tokens(quote) for quote in quotes))
         return any(len(word) >= 5 for word in content_tokens(expand_query(topic)) & quoted & self._rare_words)
 
     def _asks_other_source(self, question: str) -> bool:
