@@ -115,12 +115,13 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     for pi, sents in enumerate(passage_sents):
         claim_text, claim_tokens = sentence, tokens
         whole = f"{passages[pi].heading} {passages[pi].text}"
+        whole_words = content_tokens(whole)
         term = defines.term if defines else frozenset()
-        if defines and not term <= content_tokens(whole):
+        if defines and not term <= whole_words:
             # "Broad prosperity refers to a society where people are well-fed" was verified by meaning against C's
             # "nadruk op brede welvaart & gelijkheid": an English term is checked as the report's words for it.
             term = defines.report_words or term
-        if defines and term <= content_tokens(whole):
+        if defines and term <= whole_words:
             # "Brede welvaart betekent de garantie dat er altijd werk is" was verified by "Werkzekerheid betekent de
             # garantie dat er altijd werk is" in a passage that names brede welvaart elsewhere, and "A 'broodbaan' is
             # a dynamic path with room for care" by the one sentence that names a broodbaan (cosine 0.6: the rare
@@ -182,7 +183,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         # "noodgedwongen veel tijdelijk werk; voornamelijk gig-work", its words taken from A's cell ("hoge werkdruk,
         # burn-out"): a claim made largely of rare words of the report found in another passage read, not in this
         # one, was written from that other passage; only shared words can verify it here.
-        borrowed = {word for word in claim & rare - content_tokens(whole)
+        borrowed = {word for word in claim & rare - whole_words
                     if any(word in words for pj, words in enumerate(passage_words) if pj != pi)}
         by_meaning = vectors is not None and len(borrowed) < BORROWED_SHARE * len(claim)
         quote, quote_score = "", -1.0
