@@ -15,7 +15,14 @@ from dataclasses import dataclass, replace
 from langchain_core.embeddings import Embeddings
 
 from assistant.embeddings import cosine
-from assistant.glossary import groups_named, mentions_groups, names_named, report_term_words, without_names
+from assistant.glossary import (
+    groups_named,
+    mentions_groups,
+    mentions_topic,
+    names_named,
+    report_term_words,
+    without_names,
+)
 from assistant.routing import detect_scenarios
 from assistant.schema import Chunk, Citation, Sentence
 from assistant.text import RANKING, SUPERLATIVE, stems
@@ -96,7 +103,8 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
                   vectors: dict[str, list[float]] | None, margin: float = 0.0,
                   groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]]] = (),
                   about_groups: bool = False, names: Sequence[re.Pattern[str]] = (),
-                  rare: frozenset[str] = frozenset(), passage_words: Sequence[set[str]] = ()) -> _Support | None:
+                  rare: frozenset[str] = frozenset(), passage_words: Sequence[set[str]] = (),
+                  topics: Sequence[tuple[re.Pattern[str], tuple[str, ...]]] = ()) -> _Support | None:
     tokens = content_tokens(sentence)
     if len(tokens) < 2:
         return None
@@ -185,7 +193,10 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         # one, was written from that other passage; only shared words can verify it here.
         borrowed = {word for word in claim & rare - whole_words
                     if any(word in words for pj, words in enumerate(passage_words) if pj != pi)}
-        by_meaning = vectors is not None and len(borrowed) < BORROWED_SHARE * len(claim)
+        # A claim on a specific topic the question asks about is verified by meaning only in a passage on that topic:
+        # "income inequality is low" was 0.6+ from A's "inkomenszekerheid laag", in a cell that never names inequality.
+        off_topic = any(pattern.search(claim_text) and not mentions_topic(whole, words) for pattern, words in topics)
+        by_meaning = vectors is not None and len(borrowed) < BORROWED_SHARE * len(claim) and not off_topic
         quote, quote_score = "", -1.0
         for ps in sents:
             ps_tokens = content_tokens(ps)
@@ -380,14 +391,16 @@ def _is_label(sentence: str, headings: list[set[str]]) -> bool:
 
 def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = None,
           *, semantic: bool = False, margin: float = 0.0, question: str = "",
-          rare: Collection[str] = frozenset()) -> Alignment:
+          rare: Collection[str] = frozenset(),
+          topics: Sequence[tuple[re.Pattern[str], tuple[str, ...]]] = ()) -> Alignment:
     """Cite each answer sentence with the passage that supports it; drop sentences nothing supports.
 
     Scores are on the lexical scale: a share of the sentence's content words found in the passage, or the
     embedding cosine rescaled so that SEMANTIC_MIN maps to LEXICAL_MIN. With a `margin`, a later passage
     (ranked lower by retrieval) is cited only when it supports the sentence clearly better than an earlier one.
     A claim made largely of the report's `rare` words that another passage has is verified by meaning only against
-    a passage that uses them.
+    a passage that uses them. A claim about a group of people or one of the specific `topics` the question asks
+    about is verified by meaning only against a sentence that names it.
     A sentence that only restates the `question` ("Ja, mensen in scenario C kiezen zelf waar ze werken") is
     dropped: its words are found in the passage because the question's are, so the overlap verifies nothing,
     least of all its yes or no.
@@ -433,12 +446,12 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
         about_groups = bool(groups) and previous_names_group and bool(_PRONOUN_START.match(sentence))
         previous_names_group = any(pattern.search(sentence) for pattern, _ in groups) or about_groups
         support = _best_support(sentence, passages, passage_sents, headings, vectors, margin, groups, about_groups,
-                                names, rare_words, passage_words)
+                                names, rare_words, passage_words, topics)
         parts = [(sentence, support)]
         mixes_scenarios = len(set(_SCENARIO_REF.findall(sentence.upper()))) > 1
         if (support is None or mixes_scenarios) and len(clauses[sentence]) > 1:
             parts = [(c, _best_support(c, passages, passage_sents, headings, vectors, margin, groups, about_groups,
-                                       names, rare_words, passage_words))
+                                       names, rare_words, passage_words, topics))
                      for c in clauses[sentence]]
         for text, found in parts:
             if found is None or (asked and not _adds_to(text, asked, headings[found.passage])):

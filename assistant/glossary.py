@@ -212,6 +212,40 @@ def names_not_covered(question: str, passages: list[str]) -> list[str]:
     return [question[start:end] for start, end in merged]
 
 
+def topics_named(question: str, texts: Sequence[str], most: int) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
+    """The specific topics a question asks about (inequality, pensions, zero-hours contracts), each with the
+    report's words for it: glossary terms whose report words are in at most `most` of the `texts`.
+
+    Like a group of people, a topic asked about is what a claim must be verified on: "income inequality is low"
+    was verified by meaning against "inkomenszekerheid laag" (income security, not inequality). A broad term
+    ("workers", "technology", in half the passages) is what most sentences are about and checks nothing.
+    """
+    found = []
+    for pattern, words in _EXPANSIONS:
+        match = pattern.search(question)
+        if (match and match.group(0).lower() not in _NOT_TOPICS
+                and sum(mentions_topic(text, words) for text in texts) <= most):
+            found.append((pattern, words))
+    return found
+
+
+# Words that expand a search well but are not a topic of their own: "that approach" is not the report's method,
+# "take care" not health care.
+_NOT_TOPICS = frozenset({"approach", "care"})
+
+
+def mentions_topic(text: str, words: Sequence[str]) -> bool:
+    """Whether a text names a topic by any of its report words, inflected or not: "sectorale" finds "sectoren",
+    "duurzaamheid" "duurzame" (a word's stem, all of it but the last five letters, and at least five)."""
+    lowered = _single_vowels(text.lower())
+    return any((bare := _single_vowels(word))[: max(5, len(bare) - 5)] in lowered for word in words)
+
+
+def _single_vowels(text: str) -> str:
+    # Dutch doubles a vowel in a closed syllable only: "duurzaamheid", "duurzame".
+    return re.sub(r"([aeou])\1", r"\1", text)
+
+
 def mentions_groups(text: str, groups: Sequence[tuple[str, ...]]) -> bool:
     """Whether a text mentions each of the groups (any of the report's words for each, as `groups_named` gives them)."""
     lowered = text.lower()
@@ -235,6 +269,7 @@ GLOSSES: dict[str, str] = {
     "skillspaspoort": "skills passport",
 }
 
+_EXPANSIONS = [(re.compile(pattern, re.IGNORECASE), tuple(words.lower().split())) for pattern, words in EXPANSIONS.items()]
 _COMPILED = [(re.compile(pattern, re.IGNORECASE), words)
              for pattern, words in (*EXPANSIONS.items(), *REPORT_TERMS.items())]
 

@@ -34,16 +34,21 @@ from assistant.citations import (
     render_answer,
     select_quotes,
     sentences_per_passage,
+    split_sentences,
 )
 from assistant.config import Settings
 from assistant.corpus import Report, chunk_report, load_report
 from assistant.glossary import (
     add_glosses,
     expand_query,
+    groups_named,
     groups_not_covered,
+    mentions_groups,
+    mentions_topic,
     names_named,
     names_not_covered,
     names_report_term,
+    topics_named,
     without_names,
 )
 from assistant.index import IngestReport, VectorIndex, make_client
@@ -117,6 +122,9 @@ QUOTE_SPREAD = 0.1
 # A word of the report in at most this many of its 152 passages names a topic of its own ("platformwerk" 2,
 # "nulurencontract" 1, "vakbond" 8); "werk" (68) or "druk" (9) names none.
 RARE_TERM_PASSAGES = 8
+# A glossary topic whose report words are in at most this many passages is specific ("ongelijkheid" 13, "pensioen"
+# 1): a claim about it, when asked, must be verified on it. "werkenden" (45), "technologie" (59) are everywhere.
+SPECIFIC_TOPIC_PASSAGES = 20
 # A question that asks two things ("Who runs it, and what is the goal?"), each possibly answered by its own passage.
 _TWO_PART = re.compile(
     r"\b(?:en|and)\s+(?:wat|waarom|hoe|wie|welke?|wanneer|what|why|how|who|which|when|do|does|is|are)\b", re.IGNORECASE
@@ -330,8 +338,12 @@ class Assistant:
         # The model's own "not in the report" is not trusted either way: the small model says it far too often,
         # so its draft is simply empty then, and the verified quotes from the passages carry the answer.
         comparison = result.route.comparison
+        # Scenario D's name ("Solowerk in crisistijd") is not the topic "solo work" (zzp'ers).
+        topics = topics_named(strip_scenarios(standalone), [chunk.text for chunk in self.chunks],
+                              SPECIFIC_TOPIC_PASSAGES)
         alignment = align("" if _refused(draft) else draft, context, self.embedder, semantic=language == "en",
-                          margin=0.0 if comparison else RANK_MARGIN, question=standalone, rare=self._rare_words)
+                          margin=0.0 if comparison else RANK_MARGIN, question=standalone, rare=self._rare_words,
+                          topics=topics)
         # Quotation-first: the report's own words; the quotes cover claims the paraphrase left out.
         if comparison:
             # A question over all scenarios ("In welk scenario is er veel platformwerk?") is answered by the
@@ -343,6 +355,8 @@ class Assistant:
                                    within=None if everyone else QUOTE_SPREAD)
         else:
             alignment, quotes = self._focus(standalone, context, alignment)
+            context, alignment, quotes = self._on_asked_topic(standalone, context, alignment, quotes, topics,
+                                                              result.hits)
         # A loosely related question ("How do I file my taxes?" 0.30, "What are the opening hours of TNO?" 0.32) whose
         # draft verifies nowhere is off-topic: quotes alone would be the passages nearest to it. On the answer suite,
         # the answerable questions answered by quotes alone all have a best passage at >= 0.40 but one (0.33).
@@ -470,6 +484,34 @@ class Assistant:
             return alignment, quotes
         primary = quotes[0][0] if quotes else min(among)
         return keep_passage(alignment, context[primary].id), quotes
+
+    def _on_asked_topic(self, question: str, context: list[Chunk], alignment: Alignment,
+                        quotes: list[tuple[int, str]], topics: Sequence[tuple[re.Pattern[str], tuple[str, ...]]],
+                        hits: Sequence[Hit]) -> tuple[list[Chunk], Alignment, list[tuple[int, str]]]:
+        """When nothing the answer says names the group or specific topic asked about, the report's sentences on it
+        from the best-ranked passage found that has them.
+
+        "What happens to income inequality in scenario A?" read A's security cell ("inkomenszekerheid laag") and
+        its policy introduction, neither on inequality; A's quadrant, ranked fourth, says "ongelijkheid neemt toe".
+        """
+        groups = groups_named(strip_scenarios(question))
+        if not groups and not topics:
+            return context, alignment, quotes
+
+        def on_topic(text: str) -> bool:
+            # In the user's words (an English sentence of the model) or the report's.
+            return (any(pattern.search(text) or mentions_groups(text, [words]) for pattern, words in groups)
+                    or any(pattern.search(text) or mentions_topic(text, words) for pattern, words in topics))
+
+        if any(on_topic(quote) for _, quote in quotes) or any(on_topic(s.text) for s in alignment.sentences):
+            return context, alignment, quotes
+        for chunk in (hit.chunk for hit in hits if hit.chunk not in context):
+            # The report's policy questions ask about a topic; they do not say what it is like.
+            found = [s for s in split_sentences(chunk.text) if on_topic(s) and not s.rstrip().endswith("?")]
+            if found:
+                return ([*context, chunk], keep_passage(alignment, chunk.id),
+                        [(len(context), sentence) for sentence in found[:QUOTES]])
+        return context, alignment, quotes
 
     def _with_report_comparison(self, question: str, context: list[Chunk], quotes: list[tuple[int, str]],
                                 hits: Sequence[Hit]) -> tuple[list[Chunk], list[tuple[int, str]]]:

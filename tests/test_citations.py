@@ -18,7 +18,7 @@ from assistant.citations import (
     split_sentences,
 )
 from assistant.embeddings import FakeEmbedder
-from assistant.glossary import names_named
+from assistant.glossary import mentions_topic, names_named, topics_named
 from assistant.schema import Chunk, Citation, Sentence
 from assistant.text import stems
 
@@ -496,3 +496,33 @@ def test_an_english_definition_is_checked_on_what_it_says_beside_the_reports_ter
     assert align(invented, cell, _TermCarries(), semantic=True).sentences == ()
     # Without the definition, the same words are judged on their whole meaning, as any claim.
     assert align("Scenario C aims at a society of broad prosperity.", cell, _TermCarries(), semantic=True).sentences
+
+
+def test_a_claim_on_a_specific_topic_asked_about_is_verified_by_meaning_only_where_the_topic_is() -> None:
+    # "In scenario A, income inequality is low" was verified by meaning (0.6+) against A's security cell, which
+    # speaks of income security and never of inequality.
+    question = "What happens to income inequality in scenario A?"
+    cell = [_chunk("a", "A", "inkomenszekerheid laag: weinig vangnet")]
+    claim = "In scenario A, income inequality is low."
+    # Income is in many of the report's passages (22 of 152), inequality in few (13).
+    topics = topics_named(question, ["ongelijkheid neemt toe", *["inkomenszekerheid"] * 3], most=2)
+    assert align(claim, cell, _AllAlike(), semantic=True, question=question).sentences
+    assert align(claim, cell, _AllAlike(), semantic=True, question=question, topics=topics).sentences == ()
+    # A passage that names it, inflected as the report does, is judged on meaning as before.
+    on_topic = [_chunk("a", "A", "maakbare samenleving met grote (kansen)ongelijkheid")]
+    assert align(claim, on_topic, _AllAlike(), semantic=True, question=question, topics=topics).sentences
+    # A sentence that does not name the topic is not held to it ("They ..." about unions, from "ze" in the report).
+    assert align("Scenario A has little safety net.", cell, _AllAlike(), semantic=True, topics=topics).sentences
+
+
+def test_topics_are_the_specific_glossary_terms_a_question_names() -> None:
+    texts = ["ongelijkheid neemt toe", "de werkenden", "werkenden en werkgevers", "duurzame sectoren"]
+    assert [words for _, words in topics_named("Is there inequality in A?", texts, most=1)] == [
+        ("ongelijkheid", "kansenongelijkheid")]
+    # "workers" is in more passages than `most`: what most sentences are about checks nothing.
+    assert topics_named("What do workers do in A?", texts, most=1) == []
+    # "that approach" is not the report's method.
+    assert topics_named("Are there downsides to that approach?", texts, most=1) == []
+    assert mentions_topic("ruimte voor duurzame ontwikkeling", ("duurzaamheid",))
+    assert mentions_topic("groei in sectoren", ("allianties", "sectorale"))
+    assert not mentions_topic("kansen benutten", ("ongelijkheid", "kansenongelijkheid"))

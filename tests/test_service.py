@@ -8,13 +8,13 @@ import pytest
 
 from assistant.citations import Alignment, comparing_sentences, content_tokens, split_sentences
 from assistant.embeddings import FakeEmbedder
-from assistant.glossary import names_report_term
+from assistant.glossary import names_report_term, topics_named
 from assistant.language import detect
 from assistant.llm import FakeChatModel
 from assistant.prompts import message
 from assistant.retrieval import asked_kind, lists_developments
 from assistant.routing import detect_scenarios
-from assistant.schema import Chunk, Citation, Sentence, Turn
+from assistant.schema import Chunk, Citation, Hit, Sentence, Turn
 from assistant.service import (
     _ASKS_FIGURE,
     Assistant,
@@ -695,3 +695,28 @@ def test_only_sentences_on_quoted_cells_give_way() -> None:
     kept = _without_restated_cells(alignment, {"cell-a"}).sentences
     assert [s.text for s in kept] == ["Het vangnet is weg.", "Beide."]
     assert _without_restated_cells(alignment, set()).sentences == alignment.sentences
+
+
+def test_an_answer_that_never_names_the_topic_asked_about_quotes_the_best_passage_found_that_does(
+        shared_fake_assistant: Assistant) -> None:
+    # "What happens to income inequality in scenario A?" read A's security cell and policy introduction, neither on
+    # inequality, and quoted "inkomenszekerheid laag"; A's introduction, ranked lower, says the inequality is great.
+    def passage(cid: str, kind: str, text: str) -> Chunk:
+        return Chunk(cid, cid, ("Scenario A", cid), "A", kind, None, text, 0, len(text))
+
+    cell = passage("cell", "overview_cell", "inkomenszekerheid laag: weinig vangnet")
+    intro = passage("intro", "policy_intro", "Zekerheid verschuift van instituties naar individuen.")
+    question_ = passage("vraag", "policy_question", "Hoe voorkomen we kansenongelijkheid?")
+    inleiding = passage("inleiding", "scenario_text", "Het gaat goed. De sociaal-economische ongelijkheid is groot.")
+    hits = [Hit(chunk, 0.5 - i / 10) for i, chunk in enumerate([cell, intro, question_, inleiding])]
+    question = "What happens to income inequality in scenario A?"
+    topics = topics_named(question, [inleiding.text, *["inkomenszekerheid"] * 3], most=2)
+    alignment = Alignment((Sentence("Income is low.", (1,)),), (Citation(1, cell, "inkomenszekerheid laag", 1.0),), ())
+    context, kept, quotes = shared_fake_assistant._on_asked_topic(
+        question, [cell, intro], alignment, [(0, "inkomenszekerheid laag: weinig vangnet")], topics, hits)
+    # The report's question on it is skipped: it asks, it does not say.
+    assert context[-1] is inleiding and quotes == [(2, "De sociaal-economische ongelijkheid is groot.")]
+    assert kept.sentences == ()
+    # An answer that names the topic is left as it is.
+    on_topic = [(0, "grote ongelijkheid")]
+    assert shared_fake_assistant._on_asked_topic(question, [cell, intro], alignment, on_topic, topics, hits)[2] == on_topic
