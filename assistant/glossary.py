@@ -127,7 +127,12 @@ REPORT_TERMS: dict[str, str] = {
     r"gatekeepers?|poortwachters?": "poortwachters",
     r"broad prosperity|brede welvaart": "brede welvaart",
     # Its own sections: "What is the key message?" (0.26 from every passage) asks for the one titled so.
-    r"(?:key|main|core|central) messages?|kernboodschap\w*": "kernboodschap",
+    # So does a summary of the report as a whole ("Summarize the report in three sentences", 0.28): its key message
+    # is the report's own. A scenario's summary ("a quick summary of scenario C") is that scenario's.
+    r"(?:key|main|core|central) messages?|kernboodschap\w*|summar\w* (?:of )?(?:the|this) report|"
+    r"(?:the|this) report in (?:a nutshell|short|brief)|samenvatting van (?:het|dit) rapport|"
+    r"vat (?:het|dit) rapport (?:\w+ )?samen|kern van (?:het|dit) rapport|(?:het|dit) rapport in (?:het kort|een notendop)":
+        "kernboodschap",
     r"research questions?|onderzoeksvra\w*|centrale vraag": "onderzoeksvraag centrale vraag",
     r"policy implications?|implications? for policy|implicaties voor (?:het )?beleid": "implicaties voor beleid",
 }

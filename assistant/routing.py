@@ -37,6 +37,15 @@ _ALL = re.compile(
     r"\bvergelijk\w*|\bcompar\w*|\bverschil\w*|\bdiffer\w*|\bworst\b|\bslechtst\w*|\bside by side\b",
     re.IGNORECASE,
 )
+# "Geef een tabel met de vier scenario's op zekerheid", "each scenario": every one of them is asked for.
+_EVERY = re.compile(rf"\b(?:alle|vier|elk|ieder|all|four|each|every)\s+(?:\w+\s+)?{_SCENARIO_WORD}", re.IGNORECASE)
+
+
+def asks_every_scenario(question: str) -> bool:
+    """Whether the question asks for all four scenarios ("de vier scenario's", "each scenario")."""
+    return bool(_EVERY.search(question))
+
+
 # "Where is the pressure to perform highest?", "Waar hebben werkgevers de meeste macht?": in this report "where" is
 # "in which scenario", and the answer is the scenarios side by side (asked as a single topic, the model read one
 # scenario and called it the lowest).

@@ -6,7 +6,8 @@ import pytest
 
 from assistant.glossary import add_glosses, expand_query
 from assistant.language import detect
-from assistant.routing import detect_scenarios, is_bare_comparison, is_broad_topic, route
+from assistant.retrieval import search_text
+from assistant.routing import asks_every_scenario, detect_scenarios, is_bare_comparison, is_broad_topic, route
 
 
 @pytest.mark.parametrize(
@@ -195,3 +196,21 @@ def test_fewer_hours_is_read_as_the_reports_four_day_week() -> None:
                      "Is there a shorter working week?"):
         assert "4-daagse werkweek" in expand_query(question)
     assert "4-daagse" not in expand_query("Where do people work hardest?")
+
+
+@pytest.mark.parametrize(("question", "every"), [
+    ("Geef een tabel met de vier scenario's op zekerheid", True), ("What is job security like in each scenario?", True),
+    ("Hoe zit het in alle toekomstbeelden met scholing?", True), ("Which scenario is worst for older workers?", False),
+    ("Wat betekent scenario D voor zzp'ers?", False)])
+def test_a_question_can_ask_for_every_scenario(question: str, every: bool) -> None:
+    assert asks_every_scenario(question) is every
+
+
+@pytest.mark.parametrize(("question", "searched"), [
+    ("Summarize the report in three sentences", "Summarize the report"),
+    ("Explain scenario B in two sentences.", "Explain scenario B."),
+    ("Wat zegt het rapport over platformwerk, in het kort?", "platformwerk?"),
+    ("Wat gebeurt er op korte termijn in D?", "Wat gebeurt er op korte termijn in D?"),
+    ("in drie zinnen", "in drie zinnen")])
+def test_how_the_answer_should_be_put_is_not_searched(question: str, searched: str) -> None:
+    assert search_text(question) == searched

@@ -720,3 +720,26 @@ def test_an_answer_that_never_names_the_topic_asked_about_quotes_the_best_passag
     # An answer that names the topic is left as it is.
     on_topic = [(0, "grote ongelijkheid")]
     assert shared_fake_assistant._on_asked_topic(question, [cell, intro], alignment, on_topic, topics, hits)[2] == on_topic
+
+
+@pytest.mark.parametrize("question", ["Summarize the report in three sentences", "Vat het rapport samen in drie zinnen"])
+def test_a_request_to_summarise_the_report_is_answered_from_its_key_message(
+        shared_fake_assistant: Assistant, question: str) -> None:
+    # "Summarize the report in three sentences" was 0.28 from every passage and declined: a summary of the report as
+    # a whole is its key message, and how long the user wants it is not what it is about.
+    strict = shared_fake_assistant.settings.model_copy(update={"min_relevance": 0.99})
+    assistant = Assistant(strict, embedder=shared_fake_assistant.embedder, chat_model=FakeChatModel())
+    answer = assistant.ask(question)
+    assert not answer.refused
+    # The glossary adds the title of the report's key message, which the lexical search finds first.
+    assert next(h for h in answer.hits if h.chunk.path[-1] == "Kernboodschap").lexical_rank == 1
+    # A scenario's summary stays that scenario's.
+    assert not names_report_term("Give me a quick summary of the 'collective values over profit' scenario")
+
+
+def test_a_comparison_asked_of_the_four_scenarios_answers_each_of_them(shared_fake_assistant: Assistant) -> None:
+    # C's security cell was left out of "een tabel met de vier scenario's op zekerheid" (0.1 further than B's).
+    model = FakeChatModel(script=["Er zijn verschillen."])
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=model)
+    answer = assistant.ask("Geef een tabel met de vier scenario's op zekerheid")
+    assert {c.chunk.scenario for c in answer.citations} >= {"A", "B", "C", "D"}
