@@ -80,9 +80,12 @@ EXPANSIONS: dict[str, str] = {
     r"poverty": "armoede",
     r"tax\w*": "belastingen belasting belastingstelsel heffing",
     r"project ?team|team members?": "projectteamleden projectteam",
+    # The report names its partner, not a client or a funder: "TNO, in samenwerking met de Goldschmeding Foundation".
+    r"commission\w*|fund(?:ed|ing|er)s?|financ\w*|sponsor\w*|opdrachtgever\w*|in opdracht|opdracht gegeven|"
+    r"gefinancierd|betaald|partners?\b": "Goldschmeding Foundation samenwerking",
     r"housing|health ?care|care\b": "zorg huisvesting",
     r"pensions?|retire\w*": "pensioen",
-    r"time horizon|how far ahead|horizon|how many years|how long ahead|which years?|"
+    r"time horizon|how far ahead|horizon|how many years|how long ahead|(?:which|what) years?|"
     r"hoe (?:ver|lang) (?:vooruit|in de toekomst)|tijdshorizon|welke periode|hoeveel jaar|welk jaar|tot wanneer":
         "komende 10 tot 15 jaar tien jaar",
     r"uncertaint\w*": "onzekerheid onzekerheden",

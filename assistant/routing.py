@@ -38,11 +38,17 @@ _ALL = re.compile(
     re.IGNORECASE,
 )
 # "Geef een tabel met de vier scenario's op zekerheid", "each scenario": every one of them is asked for.
-_EVERY = re.compile(rf"\b(?:alle|vier|elk|ieder|all|four|each|every)\s+(?:\w+\s+)?{_SCENARIO_WORD}", re.IGNORECASE)
+# So does "How do the scenarios differ on the role of government?" (B, 0.1 further than A, was left out).
+_EVERY = re.compile(
+    rf"\b(?:alle|vier|elk|ieder|all|four|each|every)\s+(?:\w+\s+)?{_SCENARIO_WORD}|"
+    r"\b(?:differ\w*|verschill\w*|compar\w*|vergelijk\w*|contrast\w*)\b",
+    re.IGNORECASE,
+)
 
 
 def asks_every_scenario(question: str) -> bool:
-    """Whether the question asks for all four scenarios ("de vier scenario's", "each scenario")."""
+    """Whether the question asks for all four scenarios ("de vier scenario's", "each scenario", "how do they
+    differ") rather than for those that have something ("In welk scenario is er veel platformwerk?")."""
     return bool(_EVERY.search(question))
 
 
@@ -61,7 +67,7 @@ _ABOUT_THE_METHOD = re.compile(
     r"\b(methode\w*|method\w*|assenkruis\w*|axes|axis|kwadrant\w*|quadrants?|kernonzekerhe\w*|"
     r"(?:key|core) uncertaint\w*|enige mogelijke|volledig|only (?:possible|ones?)\b|exhaustive|"
     r"predict\w*|voorspel\w*|tijdshorizon|time horizon|how (?:far|long) ahead|hoe (?:ver|lang) vooruit|welke periode|hoeveel jaar|"
-    r"(?:which|what) (?:time )?period|how many years|"
+    r"(?:which|what) (?:time )?period|how many years|(?:which|what|welk) (?:year|jaar)|"
     r"how many (?:scenarios|futures)\s*(?:are there|did|does|do|\?)|hoeveel scenario\S*\s*(?:zijn er|heeft|\?)|why (?:are there )?four|waarom (?:zijn er )?vier)",
     re.IGNORECASE,
 )

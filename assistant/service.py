@@ -96,9 +96,12 @@ _YEAR = re.compile(r"(19|20)\d\d")
 # (similarity 0.25): asked about this report by name, the question passes the relevance floor.
 _ASKS_AUTHORS = re.compile(
     r"\b(who\b.*\b(wrote|written|made|produced|authored)|authors?|auteurs?|schrijvers?|projectteam\w*|project team"
-    r"|wie\b.*\b(geschreven|schreef|gemaakt|opgesteld)|(geschreven|opgesteld|gemaakt) door|written by)\b",
+    r"|wie\b.*\b(geschreven|schreef|gemaakt|opgesteld)|(geschreven|opgesteld|gemaakt) door|written by"
+    r"|who\b.*\b(commissioned|funded|financed|paid for|sponsored)|(commissioned|funded|financed) by"
+    r"|wie\b.*\b(opdracht|gefinancierd|betaald|financiert)|opdrachtgever\w*|in opdracht van)\b",
     re.IGNORECASE,
 )
+_RESEARCH = re.compile(r"\b(research|project|onderzoek|project)\b", re.IGNORECASE)
 # The condense prompt's own labels, which the small model sometimes repeats before the rewrite.
 _ROLE_PREFIX = re.compile(
     r"^\s*[*_]{0,2}(gebruiker|user|vervolgvraag|follow-up question|zelfstandige vraag|standalone question|vraag|question)"
@@ -734,8 +737,9 @@ def _names_title(question: str, chunk: Chunk) -> bool:
 
 
 def _asks_authors(question: str) -> bool:
-    """"Who wrote this report?": about the report itself, though far from its text for the embedder."""
-    return bool(_ASKS_AUTHORS.search(question) and REPORT_WORD.search(question))
+    """"Who wrote this report?", "Who funded the research?": about the report itself, though far from its text for
+    the embedder."""
+    return bool(_ASKS_AUTHORS.search(question) and (REPORT_WORD.search(question) or _RESEARCH.search(question)))
 
 
 def _states_a_figure(sentences: Sequence[Sentence], question: str) -> bool:

@@ -214,3 +214,9 @@ def test_a_question_can_ask_for_every_scenario(question: str, every: bool) -> No
     ("in drie zinnen", "in drie zinnen")])
 def test_how_the_answer_should_be_put_is_not_searched(question: str, searched: str) -> None:
     assert search_text(question) == searched
+
+
+@pytest.mark.parametrize("question", ["Over welk jaar gaan de scenario's?", "What year are the scenarios set in?"])
+def test_the_year_of_the_scenarios_is_a_question_about_the_method_not_a_comparison(question: str) -> None:
+    assert not route(question).comparison
+    assert "komende 10 tot 15 jaar" in expand_query(question)

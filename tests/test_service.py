@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.citations import Alignment, comparing_sentences, content_tokens, split_sentences
+from assistant.citations import Alignment, align, comparing_sentences, content_tokens, split_sentences
 from assistant.embeddings import FakeEmbedder
 from assistant.glossary import names_report_term, topics_named
 from assistant.language import detect
@@ -286,11 +286,16 @@ def test_a_single_topic_answer_cites_the_passage_the_model_wrote_from(shared_fak
     assert aside not in answer.answer
 
 
+def _with_a_high_relevance_floor(shared: Assistant) -> Assistant:
+    """The fake assistant with a floor no question passes by its closeness to the text alone."""
+    strict = shared.settings.model_copy(update={"min_relevance": 0.99})
+    return Assistant(strict, embedder=shared.embedder, chat_model=FakeChatModel())
+
+
 def test_who_wrote_the_report_is_answered_from_the_project_team_below_the_relevance_floor(
         shared_fake_assistant: Assistant) -> None:
     # A list of names is far from "who wrote this?" for the embedder; the question is still about the report.
-    strict = shared_fake_assistant.settings.model_copy(update={"min_relevance": 0.99})
-    assistant = Assistant(strict, embedder=shared_fake_assistant.embedder, chat_model=FakeChatModel())
+    assistant = _with_a_high_relevance_floor(shared_fake_assistant)
     for question in ("Who wrote this report?", "Wie heeft dit rapport geschreven?"):
         answer = assistant.ask(question)
         assert not answer.refused, question
@@ -305,8 +310,7 @@ def test_a_question_that_names_a_term_the_report_coined_passes_the_relevance_flo
         shared_fake_assistant: Assistant) -> None:
     # "Days of Standstill" is the report's own event (scenario C); the embedder finds the English name far from the
     # Dutch text, and the question is refused although the report answers it.
-    strict = shared_fake_assistant.settings.model_copy(update={"min_relevance": 0.99})
-    assistant = Assistant(strict, embedder=shared_fake_assistant.embedder, chat_model=FakeChatModel())
+    assistant = _with_a_high_relevance_floor(shared_fake_assistant)
     answer = assistant.ask("What are the Days of Standstill?")
     assert not answer.refused
     # The glossary adds the report's Dutch name, which the lexical search finds.
@@ -722,24 +726,40 @@ def test_an_answer_that_never_names_the_topic_asked_about_quotes_the_best_passag
     assert shared_fake_assistant._on_asked_topic(question, [cell, intro], alignment, on_topic, topics, hits)[2] == on_topic
 
 
-@pytest.mark.parametrize("question", ["Summarize the report in three sentences", "Vat het rapport samen in drie zinnen"])
-def test_a_request_to_summarise_the_report_is_answered_from_its_key_message(
-        shared_fake_assistant: Assistant, question: str) -> None:
-    # "Summarize the report in three sentences" was 0.28 from every passage and declined: a summary of the report as
-    # a whole is its key message, and how long the user wants it is not what it is about.
-    strict = shared_fake_assistant.settings.model_copy(update={"min_relevance": 0.99})
-    assistant = Assistant(strict, embedder=shared_fake_assistant.embedder, chat_model=FakeChatModel())
-    answer = assistant.ask(question)
-    assert not answer.refused
-    # The glossary adds the title of the report's key message, which the lexical search finds first.
-    assert next(h for h in answer.hits if h.chunk.path[-1] == "Kernboodschap").lexical_rank == 1
-    # A scenario's summary stays that scenario's.
-    assert not names_report_term("Give me a quick summary of the 'collective values over profit' scenario")
-
-
 def test_a_comparison_asked_of_the_four_scenarios_answers_each_of_them(shared_fake_assistant: Assistant) -> None:
     # C's security cell was left out of "een tabel met de vier scenario's op zekerheid" (0.1 further than B's).
     model = FakeChatModel(script=["Er zijn verschillen."])
     assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=model)
     answer = assistant.ask("Geef een tabel met de vier scenario's op zekerheid")
     assert {c.chunk.scenario for c in answer.citations} >= {"A", "B", "C", "D"}
+
+
+@pytest.mark.parametrize(("question", "found"), [
+    # "Summarize the report in three sentences" was 0.28 from every passage and declined: a summary of the report as
+    # a whole is its key message, and how long the user wants it is not what it is about.
+    ("Summarize the report in three sentences", "Werkzekerheid is geen vanzelfsprekendheid"),
+    ("Vat het rapport samen in drie zinnen", "Werkzekerheid is geen vanzelfsprekendheid"),
+    # "Who funded the research?" was declined: the report names its partner ("TNO, in samenwerking met de
+    # Goldschmeding Foundation") on its first page, far from the question for the embedder.
+    ("Who funded the research?", "Goldschmeding Foundation"),
+    ("Wie heeft opdracht gegeven voor dit rapport?", "Goldschmeding Foundation")])
+def test_a_question_about_the_report_itself_passes_the_floor_and_finds_its_passage(
+        shared_fake_assistant: Assistant, question: str, found: str) -> None:
+    assistant = _with_a_high_relevance_floor(shared_fake_assistant)
+    assert not assistant.ask(question).refused
+    # The glossary adds the report's words for it, which the lexical search finds first.
+    scores = assistant.retriever.lexical.scores(question)
+    assert found in assistant.retriever.chunks[scores.index(max(scores))].text
+    # A scenario's summary stays that scenario's; other funders are not the report's.
+    assert not names_report_term("Give me a quick summary of the 'collective values over profit' scenario")
+    assert assistant.ask("Who funded the Olympic Games?").refused
+
+
+def test_a_comparison_clause_glued_to_the_next_scenario_is_checked_against_that_scenario() -> None:
+    # "a regulator, whileScenario B: ..." was one claim about A, and its B half was cited to A's cell.
+    a = Chunk("a", "a", ("Rol", "Scenario A"), "A", "overview_cell", None, "rol overheid beperkt als regulator", 0, 30)
+    b = Chunk("b", "b", ("Rol", "Scenario B"), "B", "overview_cell", None, "overheid coördineert alle sectoren", 0, 30)
+    draft = "Scenario A: de overheid is beperkt als regulator, whileScenario B: de overheid coördineert alle sectoren."
+    alignment = align(draft, [a, b])
+    assert {(s.text.split(":")[0][:10], s.markers) for s in alignment.sentences} == {
+        ("Scenario A", (1,)), ("Scenario B", (2,))}
