@@ -26,6 +26,8 @@ EXPANSIONS: dict[str, str] = {
     r"employers?": "werkgevers werkgever",
     r"employees?|workers?": "werkenden werknemers",
     r"job ?seekers?|unemploy\w*": "werkzoekenden werkloosheid werklozen",
+    r"los(?:e|es|ing|t) (?:(?:their|your|his|her|a|the|my) )?jobs?|job loss\w*|laid off|redundan\w*|"
+    r"(?:baan|werk) kwijt\w*|ontslag\w*": "baan verliezen baanverlies werklozen werkloosheid",
     r"vulnerable": "kwetsbare kwetsbaren kwetsbaarheid",
     r"inequalit\w*|unequal": "ongelijkheid kansenongelijkheid",
     r"lifelong learning|\bllo\b": "leven lang ontwikkelen LLO scholing",

@@ -220,3 +220,12 @@ def test_how_the_answer_should_be_put_is_not_searched(question: str, searched: s
 def test_the_year_of_the_scenarios_is_a_question_about_the_method_not_a_comparison(question: str) -> None:
     assert not route(question).comparison
     assert "komende 10 tot 15 jaar" in expand_query(question)
+
+
+@pytest.mark.parametrize("question", ["What happens to people who lose their job in scenario C?",
+                                      "Which sectors gain and which lose jobs in scenario C?",
+                                      "Wat gebeurt er als je je baan kwijtraakt in scenario D?"])
+def test_losing_a_job_is_searched_with_the_reports_words_for_it(question: str) -> None:
+    # "lose their job" shared no word with C's "van werk naar werk begeleiding" passage; the policy introduction
+    # answered, and a claim about competition was verified against "lagere concurrentiekracht".
+    assert "baan verliezen" in expand_query(question)
