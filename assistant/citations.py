@@ -400,8 +400,8 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     embedding cosine rescaled so that SEMANTIC_MIN maps to LEXICAL_MIN. With a `margin`, a later passage
     (ranked lower by retrieval) is cited only when it supports the sentence clearly better than an earlier one.
     A claim made largely of the report's `rare` words that another passage has is verified by meaning only against
-    a passage that uses them. A claim about a group of people or one of the specific `topics` the question asks
-    about is verified by meaning only against a sentence that names it.
+    a passage that uses them. A claim about a group of people the question asks about is verified by meaning only
+    against a sentence that names the group; one on a specific `topic` it asks about, only in a passage that names it.
     A sentence that only restates the `question` ("Ja, mensen in scenario C kiezen zelf waar ze werken") is
     dropped: its words are found in the passage because the question's are, so the overlap verifies nothing,
     least of all its yes or no.

@@ -101,7 +101,7 @@ _ASKS_AUTHORS = re.compile(
     r"|wie\b.*\b(opdracht|gefinancierd|betaald|financiert)|opdrachtgever\w*|in opdracht van)\b",
     re.IGNORECASE,
 )
-_RESEARCH = re.compile(r"\b(research|project|onderzoek|project)\b", re.IGNORECASE)
+_RESEARCH = re.compile(r"\b(research|project|onderzoek)\b", re.IGNORECASE)
 # The condense prompt's own labels, which the small model sometimes repeats before the rewrite.
 _ROLE_PREFIX = re.compile(
     r"^\s*[*_]{0,2}(gebruiker|user|vervolgvraag|follow-up question|zelfstandige vraag|standalone question|vraag|question)"
@@ -499,7 +499,8 @@ class Assistant:
         from the best-ranked passage found that has them.
 
         "What happens to income inequality in scenario A?" read A's security cell ("inkomenszekerheid laag") and
-        its policy introduction, neither on inequality; A's quadrant, ranked fourth, says "ongelijkheid neemt toe".
+        its policy introduction, neither on inequality; A's introduction, ranked third, says "de sociaal-economische
+        ongelijkheid is groot".
         """
         groups = groups_named(strip_scenarios(question))
         if not groups and not topics:
