@@ -16,6 +16,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.embeddings import cosine
 from assistant.glossary import (
+    Topic,
     groups_named,
     mentions_groups,
     mentions_topic,
@@ -104,7 +105,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
                   groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]]] = (),
                   about_groups: bool = False, names: Sequence[re.Pattern[str]] = (),
                   rare: frozenset[str] = frozenset(), passage_words: Sequence[set[str]] = (),
-                  topics: Sequence[tuple[re.Pattern[str], tuple[str, ...]]] = ()) -> _Support | None:
+                  topics: Sequence[Topic] = ()) -> _Support | None:
     tokens = content_tokens(sentence)
     if len(tokens) < 2:
         return None
@@ -393,7 +394,7 @@ def _is_label(sentence: str, headings: list[set[str]]) -> bool:
 def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = None,
           *, semantic: bool = False, margin: float = 0.0, question: str = "",
           rare: Collection[str] = frozenset(),
-          topics: Sequence[tuple[re.Pattern[str], tuple[str, ...]]] = ()) -> Alignment:
+          topics: Sequence[Topic] = ()) -> Alignment:
     """Cite each answer sentence with the passage that supports it; drop sentences nothing supports.
 
     Scores are on the lexical scale: a share of the sentence's content words found in the passage, or the

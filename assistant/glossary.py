@@ -222,21 +222,27 @@ def names_not_covered(question: str, passages: list[str]) -> list[str]:
     return [question[start:end] for start, end in merged]
 
 
-def topics_named(question: str, texts: Sequence[str], most: int) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
-    """The specific topics a question asks about (inequality, pensions, zero-hours contracts), each with the
-    report's words for it: glossary terms whose report words are in at most `most` of the `texts`.
+Topic = tuple[re.Pattern[str], tuple[str, ...]]
+
+
+def specific_topics(texts: Sequence[str], most: int) -> list[Topic]:
+    """The glossary's specific topics (inequality, pensions, zero-hours contracts), each with the report's words for
+    it: terms whose report words are in at most `most` of the `texts`.
+
+    A broad term ("workers", "technology", in half the passages) is what most sentences are about and checks nothing.
+    """
+    return [(pattern, words) for pattern, words in _EXPANSIONS
+            if sum(mentions_topic(text, words) for text in texts) <= most]
+
+
+def topics_named(question: str, topics: Sequence[Topic]) -> list[Topic]:
+    """The specific `topics` (from `specific_topics`) a question asks about.
 
     Like a group of people, a topic asked about is what a claim must be verified on: "income inequality is low"
-    was verified by meaning against "inkomenszekerheid laag" (income security, not inequality). A broad term
-    ("workers", "technology", in half the passages) is what most sentences are about and checks nothing.
+    was verified by meaning against "inkomenszekerheid laag" (income security, not inequality).
     """
-    found = []
-    for pattern, words in _EXPANSIONS:
-        match = pattern.search(question)
-        if (match and match.group(0).lower() not in _NOT_TOPICS
-                and sum(mentions_topic(text, words) for text in texts) <= most):
-            found.append((pattern, words))
-    return found
+    return [(pattern, words) for pattern, words in topics
+            if (match := pattern.search(question)) and match.group(0).lower() not in _NOT_TOPICS]
 
 
 # Words that expand a search well but are not a topic of their own: "that approach" is not the report's method,

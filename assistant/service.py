@@ -39,6 +39,7 @@ from assistant.citations import (
 from assistant.config import Settings
 from assistant.corpus import Report, chunk_report, load_report
 from assistant.glossary import (
+    Topic,
     add_glosses,
     expand_query,
     groups_named,
@@ -48,6 +49,7 @@ from assistant.glossary import (
     names_named,
     names_not_covered,
     names_report_term,
+    specific_topics,
     topics_named,
     without_names,
 )
@@ -343,8 +345,7 @@ class Assistant:
         # so its draft is simply empty then, and the verified quotes from the passages carry the answer.
         comparison = result.route.comparison
         # Scenario D's name ("Solowerk in crisistijd") is not the topic "solo work" (zzp'ers).
-        topics = topics_named(strip_scenarios(standalone), [chunk.text for chunk in self.chunks],
-                              SPECIFIC_TOPIC_PASSAGES)
+        topics = topics_named(strip_scenarios(standalone), self._specific_topics)
         alignment = align("" if _refused(draft) else draft, context, self.embedder, semantic=language == "en",
                           margin=0.0 if comparison else RANK_MARGIN, question=standalone, rare=self._rare_words,
                           topics=topics)
@@ -421,6 +422,11 @@ class Assistant:
         counts = Counter(word for chunk in self.chunks for word in content_tokens(chunk.text))
         return frozenset(word for word, n in counts.items() if len(word) >= 4 and n <= RARE_TERM_PASSAGES)
 
+    @cached_property
+    def _specific_topics(self) -> list[Topic]:
+        """The glossary's topics specific enough to check a claim on: in few of the report's passages."""
+        return specific_topics([chunk.text for chunk in self.chunks], SPECIFIC_TOPIC_PASSAGES)
+
     def _names_rare_term_of(self, question: str, quotes: Sequence[str]) -> bool:
         """Whether a "what does the report say about X" question names a rare word of the report that the quotes use.
 
@@ -493,7 +499,7 @@ class Assistant:
         return keep_passage(alignment, context[primary].id), quotes
 
     def _on_asked_topic(self, question: str, context: list[Chunk], alignment: Alignment,
-                        quotes: list[tuple[int, str]], topics: Sequence[tuple[re.Pattern[str], tuple[str, ...]]],
+                        quotes: list[tuple[int, str]], topics: Sequence[Topic],
                         hits: Sequence[Hit]) -> tuple[list[Chunk], Alignment, list[tuple[int, str]]]:
         """When nothing the answer says names the group or specific topic asked about, the report's sentences on it
         from the best-ranked passage found that has them.

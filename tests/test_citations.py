@@ -18,7 +18,7 @@ from assistant.citations import (
     split_sentences,
 )
 from assistant.embeddings import FakeEmbedder
-from assistant.glossary import mentions_topic, names_named, topics_named
+from assistant.glossary import mentions_topic, names_named, specific_topics, topics_named
 from assistant.schema import Chunk, Citation, Sentence
 from assistant.text import stems
 
@@ -505,7 +505,7 @@ def test_a_claim_on_a_specific_topic_asked_about_is_verified_by_meaning_only_whe
     cell = [_chunk("a", "A", "inkomenszekerheid laag: weinig vangnet")]
     claim = "In scenario A, income inequality is low."
     # Income is in many of the report's passages (22 of 152), inequality in few (13).
-    topics = topics_named(question, ["ongelijkheid neemt toe", *["inkomenszekerheid"] * 3], most=2)
+    topics = topics_named(question, specific_topics(["ongelijkheid neemt toe", *["inkomenszekerheid"] * 3], most=2))
     assert align(claim, cell, _AllAlike(), semantic=True, question=question).sentences
     assert align(claim, cell, _AllAlike(), semantic=True, question=question, topics=topics).sentences == ()
     # A passage that names it, inflected as the report does, is judged on meaning as before.
@@ -517,12 +517,13 @@ def test_a_claim_on_a_specific_topic_asked_about_is_verified_by_meaning_only_whe
 
 def test_topics_are_the_specific_glossary_terms_a_question_names() -> None:
     texts = ["ongelijkheid neemt toe", "de werkenden", "werkenden en werkgevers", "duurzame sectoren"]
-    assert [words for _, words in topics_named("Is there inequality in A?", texts, most=1)] == [
+    topics = specific_topics(texts, most=1)
+    assert [words for _, words in topics_named("Is there inequality in A?", topics)] == [
         ("ongelijkheid", "kansenongelijkheid")]
     # "workers" is in more passages than `most`: what most sentences are about checks nothing.
-    assert topics_named("What do workers do in A?", texts, most=1) == []
+    assert topics_named("What do workers do in A?", topics) == []
     # "that approach" is not the report's method.
-    assert topics_named("Are there downsides to that approach?", texts, most=1) == []
+    assert topics_named("Are there downsides to that approach?", topics) == []
     assert mentions_topic("ruimte voor duurzame ontwikkeling", ("duurzaamheid",))
     assert mentions_topic("groei in sectoren", ("allianties", "sectorale"))
     assert not mentions_topic("kansen benutten", ("ongelijkheid", "kansenongelijkheid"))

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.citations import Alignment, align, comparing_sentences, content_tokens, split_sentences
 from assistant.embeddings import FakeEmbedder
-from assistant.glossary import names_report_term, topics_named
+from assistant.glossary import names_report_term, specific_topics, topics_named
 from assistant.language import detect
 from assistant.llm import FakeChatModel
 from assistant.prompts import message
@@ -714,7 +714,7 @@ def test_an_answer_that_never_names_the_topic_asked_about_quotes_the_best_passag
     inleiding = passage("inleiding", "scenario_text", "Het gaat goed. De sociaal-economische ongelijkheid is groot.")
     hits = [Hit(chunk, 0.5 - i / 10) for i, chunk in enumerate([cell, intro, question_, inleiding])]
     question = "What happens to income inequality in scenario A?"
-    topics = topics_named(question, [inleiding.text, *["inkomenszekerheid"] * 3], most=2)
+    topics = topics_named(question, specific_topics([inleiding.text, *["inkomenszekerheid"] * 3], most=2))
     alignment = Alignment((Sentence("Income is low.", (1,)),), (Citation(1, cell, "inkomenszekerheid laag", 1.0),), ())
     context, kept, quotes = shared_fake_assistant._on_asked_topic(
         question, [cell, intro], alignment, [(0, "inkomenszekerheid laag: weinig vangnet")], topics, hits)
