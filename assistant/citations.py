@@ -114,6 +114,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     asks = bool(_ASKS.search(sentence))
     denies = denies_something(sentence)
     ranks = bool(SUPERLATIVE.search(sentence))
+    explains = bool(_EXPLAINS.search(sentence))
     direction = _direction(sentence)
     defines = definition(sentence)
     # A claim about a person or organisation the question names needs a passage that names it, and by meaning a
@@ -169,6 +170,12 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             sents = [ps for ps in sents if RANKING.search(ps)]
             if not sents:
                 continue
+        if explains and not _CAUSE.search(passages[pi].text):
+            # "Coöperaties ontstaan omdat de techbedrijven poortwachters zijn" joined two items of A's cell
+            # ("coöperaties als vangnet", "techbedrijven als poortwachters") with a cause the report never gives.
+            # A claim that says why is supported only by a passage that gives causes or consequences (in any of its
+            # sentences: the small model joins a sentence on what happened to the next one on why).
+            continue
         if not all(pattern.search(whole) for pattern in names):
             continue
         if not figures <= numbers(whole):
@@ -194,10 +201,13 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         # one, was written from that other passage; only shared words can verify it here.
         borrowed = {word for word in claim & rare - whole_words
                     if any(word in words for pj, words in enumerate(passage_words) if pj != pi)}
-        # A claim on a specific topic the question asks about is verified by meaning only in a passage on that topic:
-        # "income inequality is low" was 0.6+ from A's "inkomenszekerheid laag", in a cell that never names inequality.
-        off_topic = any(pattern.search(claim_text) and not mentions_topic(whole, words) for pattern, words in topics)
-        by_meaning = vectors is not None and len(borrowed) < BORROWED_SHARE * len(claim) and not off_topic
+        # A claim on a specific topic the question asks about is verified only in a passage on that topic: "income
+        # inequality is low" was 0.6+ from A's "inkomenszekerheid laag", in a cell that never names inequality, and
+        # "Broodfondsen ontstaan omdat individuen zichzelf steeds opnieuw uitvinden" shared the rest of its words with
+        # a passage that never names a broodfonds.
+        if any(pattern.search(claim_text) and not mentions_topic(whole, words) for pattern, words in topics):
+            continue
+        by_meaning = vectors is not None and len(borrowed) < BORROWED_SHARE * len(claim)
         quote, quote_score = "", -1.0
         for ps in sents:
             ps_tokens = content_tokens(ps)
@@ -239,6 +249,21 @@ _DOWN = re.compile(
     r"\b(?:less|lower|fewer|decreas\w*|smaller|weaker|declin\w*|reduc\w*|falling|falls?|shrink\w*|minder|lager\w*|"
     r"kleiner\w*|zwakker\w*|afname|afnemende?|neemt af|nemen af|daal\w*|krimp\w*|verklein\w*|verlag\w*|weaken\w*|"
     r"verzwak\w*|ingeruild|inruil\w*)\b",
+    re.IGNORECASE,
+)
+
+
+# A claim that says why: "omdat", "because", "waardoor", "due to".
+_EXPLAINS = re.compile(
+    r"\b(?:omdat|doordat|waardoor|daardoor|hierdoor|vanwege|because|due to|owing to|as a result|therefore|"
+    r"leads? to|led to|leidt tot|leiden tot)\b",
+    re.IGNORECASE,
+)
+# Report words that give a cause or consequence (looser: "door" is also "by", "gevolg" any consequence).
+_CAUSE = re.compile(
+    r"\b(?:omdat|doordat|waardoor|daardoor|hierdoor|door|vanwege|dankzij|want|gevolg\w*|reactie|oorza\w*|"
+    r"lei(?:dt|den|dde|dden)|geleid|resulte\w*|zorg(?:t|en|de|den) (?:ervoor|voor)|maken|maakt|daarom|dus|"
+    r"zodat|om)\b",
     re.IGNORECASE,
 )
 
@@ -405,7 +430,7 @@ def align(answer: str, passages: Sequence[Chunk], embedder: Embeddings | None = 
     against a sentence that names the group; one on a specific `topic` it asks about, only in a passage that names it.
     A sentence that only restates the `question` ("Ja, mensen in scenario C kiezen zelf waar ze werken") is
     dropped: its words are found in the passage because the question's are, so the overlap verifies nothing,
-    least of all its yes or no.
+    least of all its yes or no. A claim that says why ("omdat", "because") needs a passage that gives causes.
     """
     # The small model glues a comparison's next scenario to a word ("a regulator, whileScenario B: the government
     # coordinates"): apart, the clause about B is checked against B's passages, not against A's.

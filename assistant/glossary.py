@@ -245,6 +245,33 @@ def topics_named(question: str, topics: Sequence[Topic]) -> list[Topic]:
             if (match := pattern.search(question)) and match.group(0).lower() not in _NOT_TOPICS]
 
 
+def terms_asked(question: str, texts: Sequence[str], most: int, shortest: int = 8) -> list[Topic]:
+    """The report's rare words a Dutch question asks about ("broodfondsen", "nulurencontract"), each as a topic:
+    words of at least `shortest` letters that at least one and at most `most` of the `texts` name.
+
+    "Waarom ontstaan er broodfondsen in de prestatiemaatschappij?" was answered "Broodfondsen ontstaan omdat
+    individuen zichzelf steeds opnieuw uitvinden", the question's word glued to the words of a passage that never
+    names a broodfonds. Only Dutch questions: an English word found in the Dutch report is a loanword or chance
+    ("security" in one passage, "research" inside "deskresearch").
+    """
+    found: list[Topic] = []
+    for word in dict.fromkeys(re.findall(r"[^\W\d_][\w’'-]*", strip_scenarios(question).lower())):
+        word = word.rstrip("’'-").replace("’", "'")
+        if len(word) < shortest or word in stopwords():
+            continue
+        # Dutch verb forms end in -t or -d ("betekent", "afgebouwd", "faciliteert"): what is asked of the topic.
+        # A noun with those endings is found in the plural ("nulurencontracten") or ends in -heid, -teit.
+        plural = re.compile(rf"\b{re.escape(word)}(?:en|s)\b", re.IGNORECASE)
+        if word[-1] in "td" and not word.endswith(("heid", "teit")) and not any(plural.search(t) for t in texts):
+            continue
+        # The word without its plural or inflection ("broodfondsen" finds "broodfonds"), not a shorter stem:
+        # "robottaks" must not find "robots".
+        stem = re.sub(r"(?:'s|en|s|e)$", "", word)
+        if 1 <= sum(bool(re.search(rf"\b{re.escape(stem)}", text, re.IGNORECASE)) for text in texts) <= most:
+            found.append((re.compile(rf"\b{re.escape(stem)}", re.IGNORECASE), (stem,)))
+    return found
+
+
 # Words that expand a search well but are not a topic of their own: "that approach" is not the report's method,
 # "take care" not health care.
 _NOT_TOPICS = frozenset({"approach", "care"})

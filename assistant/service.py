@@ -50,6 +50,7 @@ from assistant.glossary import (
     names_not_covered,
     names_report_term,
     specific_topics,
+    terms_asked,
     topics_named,
     without_names,
 )
@@ -131,6 +132,9 @@ RARE_TERM_PASSAGES = 8
 # A glossary topic whose report words are in at most this many passages is specific ("ongelijkheid" 13, "pensioen"
 # 1): a claim about it, when asked, must be verified on it. "werkenden" (45), "technologie" (59) are everywhere.
 SPECIFIC_TOPIC_PASSAGES = 20
+# A word of a Dutch question (eight letters or more) in at most this many passages is what it asks about: "broodfondsen"
+# (1), "nulurencontract" (1), "middengroep" (3).
+RARE_TOPIC_PASSAGES = 3
 # A question that asks two things ("Who runs it, and what is the goal?"), each possibly answered by its own passage.
 _TWO_PART = re.compile(
     r"\b(?:en|and)\s+(?:wat|waarom|hoe|wie|welke?|wanneer|what|why|how|who|which|when|do|does|is|are)\b", re.IGNORECASE
@@ -346,6 +350,8 @@ class Assistant:
         comparison = result.route.comparison
         # Scenario D's name ("Solowerk in crisistijd") is not the topic "solo work" (zzp'ers).
         topics = topics_named(strip_scenarios(standalone), self._specific_topics)
+        if language == "nl":
+            topics += terms_asked(standalone, [chunk.text for chunk in self.chunks], RARE_TOPIC_PASSAGES)
         alignment = align("" if _refused(draft) else draft, context, self.embedder, semantic=language == "en",
                           margin=0.0 if comparison else RANK_MARGIN, question=standalone, rare=self._rare_words,
                           topics=topics)
@@ -374,6 +380,7 @@ class Assistant:
         unverified = (not alignment.sentences and result.best_dense < self.settings.weak_relevance
                       and not about_the_report and not _asks_about_names_in(standalone, [quote for _, quote in quotes])
                       and not self._names_rare_term_of(standalone, [quote for _, quote in quotes])
+                      and not any(_on_topic(quote, [], topics) for _, quote in quotes)
                       and not _rows_named(standalone, [context[pi] for pi, _ in quotes])
                       and not (comparison and _scenarios_on_topic(standalone, quotes, context)))
         if comparison and not result.route.named and not unverified:
@@ -513,18 +520,26 @@ class Assistant:
             return context, alignment, quotes
 
         def on_topic(text: str) -> bool:
-            # In the user's words (an English sentence of the model) or the report's.
-            return (any(pattern.search(text) or mentions_groups(text, [words]) for pattern, words in groups)
-                    or any(pattern.search(text) or mentions_topic(text, words) for pattern, words in topics))
+            return _on_topic(text, groups, topics)
 
         if any(on_topic(quote) for _, quote in quotes) or any(on_topic(s.text) for s in alignment.sentences):
             return context, alignment, quotes
-        for chunk in (hit.chunk for hit in hits if hit.chunk not in context):
+        # A passage already read counts too when ranked above the one quoted: "Waarom ontstaan er broodfondsen?" read
+        # the one passage that names them (ranked first) and was answered from the other one. One ranked below does
+        # not: asked about a robot tax, "een heffing op technologische winsten" (ranked first) is the answer, not
+        # "Geautomatiseerd werk maakt ruimte voor onbetaald werk".
+        quoted = {context[pi].id for pi, _ in quotes}
+        above = True
+        for chunk in (hit.chunk for hit in hits):
+            above = above and chunk.id not in quoted
+            if chunk in context and not above:
+                continue
             # The report's policy questions ask about a topic; they do not say what it is like.
             found = [s for s in split_sentences(chunk.text) if on_topic(s) and not s.rstrip().endswith("?")]
             if found:
-                return ([*context, chunk], keep_passage(alignment, chunk.id),
-                        [(len(context), sentence) for sentence in found[:QUOTES]])
+                read = context if chunk in context else [*context, chunk]
+                return (read, keep_passage(alignment, chunk.id),
+                        [(read.index(chunk), sentence) for sentence in found[:QUOTES]])
         return context, alignment, quotes
 
     def _with_report_comparison(self, question: str, context: list[Chunk], quotes: list[tuple[int, str]],
@@ -741,6 +756,13 @@ def _names_title(question: str, chunk: Chunk) -> bool:
         return chunk.kind == "scenario_text" and ":" not in chunk.path[-1] and bool(_ASKS_INTRODUCTION.search(question))
     words = content_tokens(title)
     return bool(words) and words <= content_tokens(expand_query(question))
+
+
+def _on_topic(text: str, groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]]], topics: Sequence[Topic]) -> bool:
+    """Whether a text names one of the groups or specific topics asked about, in the user's words (an English
+    sentence of the model) or the report's."""
+    return (any(pattern.search(text) or mentions_groups(text, [words]) for pattern, words in groups)
+            or any(pattern.search(text) or mentions_topic(text, words) for pattern, words in topics))
 
 
 def _asks_authors(question: str) -> bool:

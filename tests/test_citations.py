@@ -18,7 +18,7 @@ from assistant.citations import (
     split_sentences,
 )
 from assistant.embeddings import FakeEmbedder
-from assistant.glossary import mentions_topic, names_named, specific_topics, topics_named
+from assistant.glossary import mentions_topic, names_named, specific_topics, terms_asked, topics_named
 from assistant.schema import Chunk, Citation, Sentence
 from assistant.text import stems
 
@@ -513,6 +513,55 @@ def test_a_claim_on_a_specific_topic_asked_about_is_verified_by_meaning_only_whe
     assert align(claim, on_topic, _AllAlike(), semantic=True, question=question, topics=topics).sentences
     # A sentence that does not name the topic is not held to it ("They ..." about unions, from "ze" in the report).
     assert align("Scenario A has little safety net.", cell, _AllAlike(), semantic=True, topics=topics).sentences
+
+
+def test_a_claim_on_a_rare_word_asked_about_needs_a_passage_that_names_it_by_words_too() -> None:
+    # "Waarom ontstaan er broodfondsen in de prestatiemaatschappij?" was answered "Broodfondsen ontstaan omdat
+    # individuen zichzelf steeds opnieuw uitvinden": the question's word glued to a passage that never names one.
+    question = "Waarom ontstaan er broodfondsen in de prestatiemaatschappij?"
+    society = [_chunk("a", "A", "Wie toegang heeft tot netwerken kan zichzelf steeds opnieuw uitvinden en de eigen "
+                                "positie versterken.")]
+    claim = "Met broodfondsen kunnen individuen zichzelf steeds opnieuw uitvinden en de eigen positie versterken."
+    topics = terms_asked(question, ["Coöperaties, zoals broodfondsen, ontstaan.", society[0].text], most=3)
+    assert align(claim, society, question=question).sentences  # by its borrowed words, as before
+    assert align(claim, society, question=question, topics=topics).sentences == ()
+    roles = [_chunk("a", "A", "Coöperaties, zoals broodfondsen of lokale netwerken, ontstaan als reactie op het "
+                              "wegvallen van collectieve voorzieningen.")]
+    assert align("Broodfondsen ontstaan als reactie op het wegvallen van collectieve voorzieningen.", roles,
+                 question=question, topics=topics).sentences
+
+
+def test_a_claim_that_says_why_needs_a_passage_that_gives_causes() -> None:
+    # "Coöperaties ontstaan omdat de techbedrijven poortwachters zijn" joined two items of A's overview cell with a
+    # cause the report never gives.
+    cell = [_chunk("a", "A", "techbedrijven als poortwachters; rol overheid/vakbond beperkt; coöperaties als vangnet")]
+    because = "Coöperaties ontstaan omdat de techbedrijven als poortwachters de rol van overheid en vakbond beperken."
+    assert align(because, cell).sentences == ()
+    # The same words without the cause are what the cell says.
+    assert align("De techbedrijven zijn poortwachters en de rol van overheid en vakbond is beperkt.", cell).sentences
+    # A passage that gives causes can support one (the small model joins what happened to why, across sentences).
+    text = [_chunk("a", "A", "Techbedrijven zijn poortwachters. Hierdoor is de rol van overheid en vakbond beperkt. "
+                             "Coöperaties ontstaan als vangnet.")]
+    assert align(because, text).sentences
+
+
+def test_the_rare_words_a_dutch_question_asks_about_are_nouns_the_report_has() -> None:
+    texts = ["Coöperaties, zoals broodfondsen, ontstaan.", "Zij krijgen nulurencontracten.", "Dit betekent weinig.",
+             "Het vangnet is afgebouwd.", "De kansenongelijkheid groeit.", *["prestatiemaatschappij ontstaan"] * 5]
+
+    def asked(question: str) -> list[tuple[str, ...]]:
+        return [words for _, words in terms_asked(question, texts, most=3)]
+
+    # "ontstaan" and "prestatiemaatschappij" are in more passages than `most`.
+    assert asked("Waarom ontstaan er broodfondsen in de prestatiemaatschappij?") == [("broodfonds",)]
+    # A noun ending like a verb form is known by its plural in the report; verb forms are not topics.
+    assert asked("Wat betekent dat voor flexwerkers met een nulurencontract?") == [("nulurencontract",)]
+    assert asked("Waarom is het vangnet zo afgebouwd?") == []
+    assert asked("Hoe groot is de kansenongelijkheid?") == [("kansenongelijkheid",)]
+    # A word the report does not have ("robottaks" must not find "robots") or has everywhere is none.
+    assert asked("Is er een robottaks in de prestatiemaatschappij?") == []
+    topic = terms_asked("Waarom ontstaan er broodfondsen?", texts, most=3)
+    assert topic[0][0].search("Broodfondsen ontstaan") and not topic[0][0].search("fondsen")
 
 
 def test_topics_are_the_specific_glossary_terms_a_question_names() -> None:

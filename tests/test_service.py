@@ -8,7 +8,7 @@ import pytest
 
 from assistant.citations import Alignment, align, comparing_sentences, content_tokens, split_sentences
 from assistant.embeddings import FakeEmbedder
-from assistant.glossary import names_report_term, specific_topics, topics_named
+from assistant.glossary import names_report_term, specific_topics, terms_asked, topics_named
 from assistant.language import detect
 from assistant.llm import FakeChatModel
 from assistant.prompts import message
@@ -724,6 +724,31 @@ def test_an_answer_that_never_names_the_topic_asked_about_quotes_the_best_passag
     # An answer that names the topic is left as it is.
     on_topic = [(0, "grote ongelijkheid")]
     assert shared_fake_assistant._on_asked_topic(question, [cell, intro], alignment, on_topic, topics, hits)[2] == on_topic
+
+
+def test_a_passage_read_and_ranked_above_the_one_quoted_answers_when_only_it_names_the_topic(
+        shared_fake_assistant: Assistant) -> None:
+    # "Waarom ontstaan er broodfondsen?" read the one passage that names them (ranked first) and quoted the other.
+    def passage(cid: str, text: str) -> Chunk:
+        return Chunk(cid, cid, ("Scenario A", cid), "A", "scenario_text", None, text, 0, len(text))
+
+    roles = passage("rol", "Vakbonden worstelen. Coöperaties, zoals broodfondsen, ontstaan als reactie op het "
+                           "wegvallen van collectieve voorzieningen.")
+    society = passage("samenleving", "Wie toegang heeft tot netwerken kan zichzelf opnieuw uitvinden.")
+    question = "Waarom ontstaan er broodfondsen in de prestatiemaatschappij?"
+    topics = terms_asked(question, [roles.text, society.text], most=3)
+    quoted = [(1, "Wie toegang heeft tot netwerken kan zichzelf opnieuw uitvinden.")]
+    hits = [Hit(roles, 0.6), Hit(society, 0.5)]
+    alignment = Alignment((), (), ())
+    context, _, quotes = shared_fake_assistant._on_asked_topic(question, [roles, society], alignment, quoted, topics,
+                                                               hits)
+    assert context == [roles, society]
+    assert quotes == [(0, "Coöperaties, zoals broodfondsen, ontstaan als reactie op het wegvallen van collectieve "
+                          "voorzieningen.")]
+    # Ranked below the passage quoted, it does not: the quoted passage was found the better answer.
+    hits = [Hit(society, 0.6), Hit(roles, 0.5)]
+    assert shared_fake_assistant._on_asked_topic(question, [society, roles], alignment,
+                                                 [(0, quoted[0][1])], topics, hits)[2] == [(0, quoted[0][1])]
 
 
 def test_a_comparison_asked_of_the_four_scenarios_answers_each_of_them(shared_fake_assistant: Assistant) -> None:
