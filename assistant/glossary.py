@@ -31,7 +31,8 @@ EXPANSIONS: dict[str, str] = {
     r"vulnerable": "kwetsbare kwetsbaren kwetsbaarheid",
     r"inequalit\w*|unequal": "ongelijkheid kansenongelijkheid",
     r"lifelong learning|\bllo\b": "leven lang ontwikkelen LLO scholing",
-    r"platform\w*": "platformwerk platformen",
+    r"platform ?work\w*|platformwerk\w*": "platformwerk",
+    r"platforms?\b(?!\s*work)|platformen\b": "platformen platforms",
     r"government|state|authorit\w*": "overheid overheden",
     r"education|training|school\w*": "onderwijs scholing opleidingen",
     r"career\w*": "loopbaan loopbanen loopbaangedrag",
@@ -49,6 +50,8 @@ EXPANSIONS: dict[str, str] = {
     r"mental health|stress": "mentale gezondheid stress druk",
     r"pressure": "prestatiedruk druk",  # "pressure to perform", "performance pressure", "work pressure"
     r"brain ?drain": "braindrain",
+    r"informal care\w*|(?:family )?carers?\b|caregiv\w*": "mantelzorg zorgtaken",
+    r"(?:four|4)[- ]day (?:work ?)?week|vierdaagse|werkweek": "4-daagse werkweek",
     r"core uncertaint\w*|key uncertaint\w*": "kernonzekerheden",
     r"method\w*|approach": "methode assenkruismethode deskresearch DESTEP",
     r"developments?|trends?": "ontwikkelingen",
@@ -277,11 +280,14 @@ def terms_asked(question: str, texts: Sequence[str], most: int, shortest: int = 
 _NOT_TOPICS = frozenset({"approach", "care"})
 
 
-def mentions_topic(text: str, words: Sequence[str]) -> bool:
+def mentions_topic(text: str, words: Sequence[str], ending: int = 5) -> bool:
     """Whether a text names a topic by any of its report words, inflected or not: "sectorale" finds "sectoren",
-    "duurzaamheid" "duurzame" (a word's stem, all of it but the last five letters, and at least five)."""
+    "duurzaamheid" "duurzame" (a word's stem, all of it but the last `ending` letters, and at least five).
+
+    With a shorter `ending`, a compound keeps its head: "platformwerk" does not find "platforms".
+    """
     lowered = _single_vowels(text.lower())
-    return any((bare := _single_vowels(word))[: max(5, len(bare) - 5)] in lowered for word in words)
+    return any((bare := _single_vowels(word))[: max(5, len(bare) - ending)] in lowered for word in words)
 
 
 def _single_vowels(text: str) -> str:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.glossary import expand_query, groups_named, mentions_groups, report_terms_named
+from assistant.glossary import Topic, expand_query, groups_named, mentions_groups, mentions_topic, report_terms_named
 from assistant.index import VectorIndex
 from assistant.routing import (
     REPORT_WORD,
@@ -336,11 +336,12 @@ def fuse(results: Sequence[SearchResult], k: int) -> SearchResult:
     return SearchResult(first.query, first.route, tuple(hits), first.best_dense, first.listed)
 
 
-def scenario_passage(hits: Sequence[Hit], scenario: str, query: str) -> Hit | None:
+def scenario_passage(hits: Sequence[Hit], scenario: str, query: str, topics: Sequence[Topic] = ()) -> Hit | None:
     """The passage a comparison reads for one scenario: its overview table cell where that ranks in the top
     COMPARISON_DEPTH (the cells answer "compare on X" compactly, and the report's comparisons are built on
     them), preferably in the same table row as the best-ranked cell; else the scenario's best hit that says
-    something of it (its policy questions only when the query asks for them)."""
+    something of it (its policy questions only when the query asks for them). Of the specific `topics` asked about
+    (glossary.topics_named), a passage that names one is read before a cell that does not."""
     # A policy question says nothing of its scenario: "Hoe kan zekerheid zonder vaste contracten ...?" was scenario
     # A's part of "In welke scenario's zijn vaste contracten gangbaar?".
     questions = asks_policy_questions(query)
@@ -361,7 +362,15 @@ def scenario_passage(hits: Sequence[Hit], scenario: str, query: str) -> Hit | No
         # "How do A and D differ for vulnerable workers?" read D's cell on the roles of employers and government;
         # D's text "Vooral voor kwetsbaren op de arbeidsmarkt is de situatie precair" speaks of them.
         cell = next((h for h in own[:COMPARISON_DEPTH] if mentions_groups(h.chunk.text, groups)), cell)
+    if topics and not (cell and _names_topic(cell.chunk.text, topics)):
+        # "Is there a four-day work week in any scenario?" read B's labour-market cell; B's text has "4-daagse werkweek".
+        cell = next((h for h in own if _names_topic(h.chunk.text, topics)), cell)
     return cell or next(iter(own), None)
+
+
+def _names_topic(text: str, topics: Sequence[Topic]) -> bool:
+    # Strictly: B's "AI-gestuurde platforms" is not platform work.
+    return any(mentions_topic(text, words, ending=3) for _, words in topics)
 
 
 

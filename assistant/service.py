@@ -307,8 +307,12 @@ class Assistant:
         # Its authors, or a term the report coined, make a question about the report however far it is from the text.
         about_the_report = _asks_authors(standalone) or names_report_term(standalone)
         # So does a person or organisation it names that a passage found names too ("Was the SER consulted?", 0.28).
-        names_found = _asks_about_names_in(standalone, [f"{hit.chunk.heading} {hit.chunk.text}" for hit in result.hits])
-        if result.best_dense < self.settings.min_relevance and not (about_the_report or names_found):
+        found = [f"{hit.chunk.heading} {hit.chunk.text}" for hit in result.hits]
+        names_found = _asks_about_names_in(standalone, found)
+        # And a rare word of the report that a passage found has ("Wat zegt het rapport over mantelzorg?", 0.22: the
+        # embedder finds a one-term question far from every passage; scenario B's "tijd voor mantelzorg" ranked first).
+        term_found = self._names_rare_term_of(standalone, found)
+        if result.best_dense < self.settings.min_relevance and not (about_the_report or names_found or term_found):
             yield Final(self._refusal(question, language, standalone, "refusal", started, result.hits, notice,
                                       Timings(retrieval_s=retrieval_s)))
             return
@@ -322,7 +326,11 @@ class Assistant:
                                        Timings(retrieval_s=retrieval_s), result.listed))
             return
 
-        context = self._context(result)
+        # Scenario D's name ("Solowerk in crisistijd") is not the topic "solo work" (zzp'ers).
+        topics = topics_named(strip_scenarios(standalone), self._specific_topics)
+        if language == "nl":
+            topics += terms_asked(standalone, [chunk.text for chunk in self.chunks], RARE_TOPIC_PASSAGES)
+        context = self._context(result, topics)
         data = AnswerInput(standalone, language, context_passages(context), comparison=result.route.comparison)
         yield Status("generating")
         draft, first_token_s = "", None
@@ -348,10 +356,6 @@ class Assistant:
         # The model's own "not in the report" is not trusted either way: the small model says it far too often,
         # so its draft is simply empty then, and the verified quotes from the passages carry the answer.
         comparison = result.route.comparison
-        # Scenario D's name ("Solowerk in crisistijd") is not the topic "solo work" (zzp'ers).
-        topics = topics_named(strip_scenarios(standalone), self._specific_topics)
-        if language == "nl":
-            topics += terms_asked(standalone, [chunk.text for chunk in self.chunks], RARE_TOPIC_PASSAGES)
         alignment = align("" if _refused(draft) else draft, context, self.embedder, semantic=language == "en",
                           margin=0.0 if comparison else RANK_MARGIN, question=standalone, rare=self._rare_words,
                           topics=topics)
@@ -367,6 +371,8 @@ class Assistant:
                         or asks_every_scenario(standalone))
             quotes = select_quotes(standalone, context, self.embedder, per_passage=True,
                                    within=None if everyone else QUOTE_SPREAD)
+            if not everyone:
+                alignment, quotes = _only_on_topic(alignment, quotes, context, topics)
         else:
             alignment, quotes = self._focus(standalone, context, alignment)
             context, alignment, quotes = self._on_asked_topic(standalone, context, alignment, quotes, topics,
@@ -467,13 +473,13 @@ class Assistant:
             return self.retriever.search(standalone, k, scenarios)
         return fuse([self.retriever.search(q, 2 * k, scenarios) for q in (standalone, literal)], k)
 
-    def _context(self, result: SearchResult) -> list[Chunk]:
+    def _context(self, result: SearchResult, topics: Sequence[Topic] = ()) -> list[Chunk]:
         """The passages the model reads: few and relevant (prompt tokens cost ~13 ms each on 2 cores)."""
         if not result.route.comparison:
             return [h.chunk for h in result.hits[: self.settings.context_k]]
-        # The same rule that made the retriever keep these passages among the hits.
+        # The same rule that made the retriever keep these passages among the hits, and a passage on the topic asked.
         picked = [hit.chunk for scenario in result.route.scenarios
-                  if (hit := scenario_passage(result.hits, scenario, result.query)) is not None]
+                  if (hit := scenario_passage(result.hits, scenario, result.query, topics)) is not None]
         return picked or [h.chunk for h in result.hits[: self.settings.context_k]]
 
     def _focus(self, question: str, context: Sequence[Chunk], alignment: Alignment) -> tuple[Alignment, list[tuple[int, str]]]:
@@ -783,6 +789,31 @@ def _states_a_figure(sentences: Sequence[Sentence], question: str) -> bool:
         if found - echoed:
             return True
     return False
+
+
+def _only_on_topic(alignment: Alignment, quotes: list[tuple[int, str]], context: Sequence[Chunk],
+                   topics: Sequence[Topic]) -> tuple[Alignment, list[tuple[int, str]]]:
+    """Of a comparison over all scenarios on a specific topic, only the scenarios whose passage names it.
+
+    "Wat zegt het rapport over mantelzorg?" quoted scenario B's "tijd voor maatschappelijke taken of mantelzorg" and
+    A's "techbedrijven als poortwachters", which says nothing of it. With no passage naming it, all stay.
+    """
+    # Strictly: B's "AI-gestuurde platforms" is not platform work.
+    on = {chunk.id for chunk in context if any(mentions_topic(chunk.text, words, ending=3) for _, words in topics)}
+    if not on:
+        return alignment, quotes
+    kept = {c.n for c in alignment.citations if c.chunk.id in on}
+    sentences = tuple(s for s in alignment.sentences if set(s.markers) <= kept)
+    out: list[tuple[int, str]] = []
+    for pi, chunk in enumerate(context):
+        if chunk.id not in on:
+            continue
+        own = [quote for pj, quote in quotes if pj == pi]
+        if not any(_on_topic(quote, [], topics) for quote in own):
+            # The sentence nearest the question missed it ("informal care" is far from "tijd voor mantelzorg").
+            own = [s for s in split_sentences(chunk.text) if _on_topic(s, [], topics) and not s.rstrip().endswith("?")]
+        out += [(pi, quote) for quote in own[:QUOTES]]
+    return replace(alignment, sentences=sentences), out
 
 
 def _without_restated_cells(alignment: Alignment, quoted_cells: set[str]) -> Alignment:

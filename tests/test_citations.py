@@ -576,3 +576,10 @@ def test_topics_are_the_specific_glossary_terms_a_question_names() -> None:
     assert mentions_topic("ruimte voor duurzame ontwikkeling", ("duurzaamheid",))
     assert mentions_topic("groei in sectoren", ("allianties", "sectorale"))
     assert not mentions_topic("kansen benutten", ("ongelijkheid", "kansenongelijkheid"))
+    # Strictly, a compound keeps its head: "platforms" is not platform work.
+    assert mentions_topic("AI-gestuurde platforms", ("platformwerk",))
+    assert not mentions_topic("AI-gestuurde platforms", ("platformwerk",), ending=3)
+    assert mentions_topic("veel platformwerk", ("platformwerk",), ending=3)
+    assert [words for _, words in topics_named("Where is platform work common?",
+                                               specific_topics(["platformwerk", "platforms"], most=2))] == [
+        ("platformwerk",)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.embeddings import FakeEmbedder
-from assistant.glossary import expand_query
+from assistant.glossary import expand_query, specific_topics, topics_named
 from assistant.retrieval import Retriever, SearchResult, fuse, lists_policy_questions, scenario_passage, search_text
 from assistant.routing import Route
 from assistant.schema import Chunk, Hit
@@ -109,6 +109,22 @@ def test_a_comparison_reads_each_scenario_in_the_table_row_of_the_best_cell() ->
     # Without a cell in that row, the scenario's best-ranked cell, and without any cell its best passage.
     assert scenario_passage(hits[:3], "C", question).chunk.id == "Technologie-C"
     assert scenario_passage([_cell("B", "Rol"), _hit("c-text", "C")], "C", question).chunk.id == "c-text"
+
+
+def test_a_comparison_on_a_specific_topic_reads_the_scenario_passage_that_names_it() -> None:
+    # "Is there a four-day work week in any scenario?" read B's labour-market cell; B's text has "4-daagse werkweek".
+    def text(cid: str, body: str) -> Hit:
+        return Hit(Chunk(cid, cid, ("Bijlage A",), "B", "scenario_text", None, body, 0, len(body)), 0.5)
+
+    week = text("week", "Er is een 4-daagse werkweek ingevoerd.")
+    hits = [_cell("B", "Arbeidsmarkt"), text("platforms", "AI-gestuurde platforms en leerapps helpen."), week]
+    question = "Is there a four-day work week in any scenario?"
+    topics = topics_named(question, specific_topics([week.chunk.text], most=2))
+    assert topics
+    assert scenario_passage(hits, "B", question).chunk.id == "Arbeidsmarkt-B"
+    assert scenario_passage(hits, "B", question, topics).chunk.id == "week"
+    # A passage that does not name it is no better than the cell.
+    assert scenario_passage(hits[:2], "B", question, topics).chunk.id == "Arbeidsmarkt-B"
 
 
 def test_a_table_row_that_ranks_for_two_scenarios_answers_for_every_scenario() -> None:

@@ -23,6 +23,7 @@ from assistant.service import (
     Status,
     Token,
     _names_title,
+    _only_on_topic,
     _rows_named,
     _scenarios_on_topic,
     _states_a_figure,
@@ -665,6 +666,35 @@ def test_what_the_report_says_about_a_rare_word_it_uses_is_answered_however_far_
     assert not answer.refused and "platformwerk" in answer.answer
     # "weer" ("again" in the report) is short and "werk" in 68 passages: neither names a topic of the report.
     assert assistant.ask("Wat zegt het rapport over het weer?").refused
+
+
+def test_a_rare_word_the_report_uses_keeps_a_far_question_from_being_declined_before_it_is_read(
+        shared_fake_assistant: Assistant) -> None:
+    # "Wat zegt het rapport over mantelzorg?" (0.22 from its best passage with the real embedder) was declined before
+    # the model was asked, though scenario B's "tijd voor maatschappelijke taken of mantelzorg" ranked first.
+    strict = shared_fake_assistant.settings.model_copy(update={"min_relevance": 0.99, "weak_relevance": 0.99})
+    assistant = Assistant(strict, embedder=shared_fake_assistant.embedder,
+                          chat_model=FakeChatModel(script=["Het weer wordt morgen zonnig."] * 2))
+    answer = assistant.ask("Wat zegt het rapport over mantelzorg?")
+    assert not answer.refused and "mantelzorg" in answer.answer
+    # Only the scenario whose passage names it answers: the others' passages say nothing of it.
+    assert {c.chunk.scenario for c in answer.citations} == {"B"}
+    assert assistant.ask("Wat zegt het rapport over tuinieren?").refused
+
+
+def test_a_comparison_on_a_specific_topic_keeps_the_scenarios_whose_passage_names_it() -> None:
+    def passage(cid: str, scenario: str, text: str) -> Chunk:
+        return Chunk(cid, cid, ("Scenario", cid), scenario, "scenario_text", None, text, 0, len(text))
+
+    a = passage("a", "A", "Techbedrijven zijn poortwachters.")
+    b = passage("b", "B", "Er is een 4-daagse werkweek. De vrijgekomen tijd wordt benut voor mantelzorg.")
+    topics = topics_named("What does the report say about informal care?", specific_topics([b.text], most=2))
+    alignment = Alignment((Sentence("Tech firms are gatekeepers.", (1,)),), (Citation(1, a, "poortwachters", 1.0),), ())
+    kept, quotes = _only_on_topic(alignment, [(0, a.text), (1, "Er is een 4-daagse werkweek.")], [a, b], topics)
+    # B's quote nearest the question missed it: B's sentence that names it answers.
+    assert kept.sentences == () and quotes == [(1, "De vrijgekomen tijd wordt benut voor mantelzorg.")]
+    # With no passage naming the topic, the comparison stays as it was.
+    assert _only_on_topic(alignment, [(0, a.text)], [a], topics) == (alignment, [(0, a.text)])
 
 
 def test_a_rare_word_names_a_topic_only_in_a_question_for_what_the_report_says_about_it(
