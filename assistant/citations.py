@@ -115,6 +115,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     denies = denies_something(sentence)
     ranks = bool(SUPERLATIVE.search(sentence))
     explains = bool(_EXPLAINS.search(sentence))
+    obliges = bool(_OBLIGES.search(sentence))
     direction = _direction(sentence)
     defines = definition(sentence)
     # A claim about a person or organisation the question names needs a passage that names it, and by meaning a
@@ -168,6 +169,13 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             # passage that says what A is like does not say it is the most or least of the four. A claim that ranks
             # is supported only by report words that rank or compare ("minder prestatiedruk").
             sents = [ps for ps in sents if RANKING.search(ps)]
+            if not sents:
+                continue
+        if not obliges:
+            # "In scenario D wordt onderwijs versterkt" was verified by "is beleid nodig dat ... het sociaal vangnet
+            # versterkt en investeert in ... afstemming tussen onderwijs en arbeidsmarkt": what the report says is
+            # needed is not what the scenario is. Such a sentence supports only a claim that says it is needed.
+            sents = [ps for ps in sents if not _NEEDED.search(ps)]
             if not sents:
                 continue
         if explains and not _CAUSE.search(passages[pi].text):
@@ -253,6 +261,13 @@ _DOWN = re.compile(
 )
 
 
+# Report words that say what is needed, and claim words that say something is needed or should be.
+_NEEDED = re.compile(r"\b(?:nodig|noodzakelijk\w*|vereist)\b", re.IGNORECASE)
+_OBLIGES = re.compile(
+    r"\b(?:nodig|noodzakelijk\w*|vereist|moet|moeten|dient|dienen|zou|zouden|belangrijk|need\w*|should|must|"
+    r"require\w*|necessary|essential|important|call\w* for)\b",
+    re.IGNORECASE,
+)
 # A claim that says why: "omdat", "because", "waardoor", "due to".
 _EXPLAINS = re.compile(
     r"\b(?:omdat|doordat|waardoor|daardoor|hierdoor|vanwege|because|due to|owing to|as a result|therefore|"

@@ -545,6 +545,16 @@ def test_a_claim_that_says_why_needs_a_passage_that_gives_causes() -> None:
     assert align(because, text).sentences
 
 
+def test_what_the_report_says_is_needed_supports_only_a_claim_that_it_is_needed() -> None:
+    # "In scenario D wordt onderwijs versterkt" was verified by D's policy introduction, which says what is needed.
+    intro = [_chunk("d", "D", "Om groeiende ongelijkheid te voorkomen, is beleid nodig dat het sociaal vangnet versterkt "
+                              "en investeert in betere afstemming tussen onderwijs en arbeidsmarkt.")]
+    assert align("In scenario D wordt het sociaal vangnet versterkt en geïnvesteerd in afstemming tussen onderwijs en "
+                 "arbeidsmarkt.", intro).sentences == ()
+    assert align("In scenario D is beleid nodig dat het sociaal vangnet versterkt en investeert in afstemming tussen "
+                 "onderwijs en arbeidsmarkt.", intro).sentences
+
+
 def test_the_rare_words_a_dutch_question_asks_about_are_nouns_the_report_has() -> None:
     texts = ["Coöperaties, zoals broodfondsen, ontstaan.", "Zij krijgen nulurencontracten.", "Dit betekent weinig.",
              "Het vangnet is afgebouwd.", "De kansenongelijkheid groeit.", *["prestatiemaatschappij ontstaan"] * 5]
