@@ -525,10 +525,8 @@ class Assistant:
         if not groups and not topics:
             return context, alignment, quotes
 
-        def on_topic(text: str) -> bool:
-            return _on_topic(text, groups, topics)
-
-        if any(on_topic(quote) for _, quote in quotes) or any(on_topic(s.text) for s in alignment.sentences):
+        if (any(_on_topic(quote, groups, topics) for _, quote in quotes)
+                or any(_on_topic(s.text, groups, topics) for s in alignment.sentences)):
             return context, alignment, quotes
         # A passage already read counts too when ranked above the one quoted: "Waarom ontstaan er broodfondsen?" read
         # the one passage that names them (ranked first) and was answered from the other one. One ranked below does
@@ -540,8 +538,7 @@ class Assistant:
             above = above and chunk.id not in quoted
             if chunk in context and not above:
                 continue
-            # The report's policy questions ask about a topic; they do not say what it is like.
-            found = [s for s in split_sentences(chunk.text) if on_topic(s) and not s.rstrip().endswith("?")]
+            found = _sentences_on(chunk, groups, topics)
             if found:
                 read = context if chunk in context else [*context, chunk]
                 return (read, keep_passage(alignment, chunk.id),
@@ -771,6 +768,13 @@ def _on_topic(text: str, groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]
             or any(pattern.search(text) or mentions_topic(text, words) for pattern, words in topics))
 
 
+def _sentences_on(chunk: Chunk, groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]]],
+                  topics: Sequence[Topic]) -> list[str]:
+    """The passage's sentences that name a group or topic asked about; not its questions, which ask about a topic
+    and do not say what it is like."""
+    return [s for s in split_sentences(chunk.text) if _on_topic(s, groups, topics) and not s.rstrip().endswith("?")]
+
+
 def _asks_authors(question: str) -> bool:
     """"Who wrote this report?", "Who funded the research?": about the report itself, though far from its text for
     the embedder."""
@@ -811,7 +815,7 @@ def _only_on_topic(alignment: Alignment, quotes: list[tuple[int, str]], context:
         own = [quote for pj, quote in quotes if pj == pi]
         if not any(_on_topic(quote, [], topics) for quote in own):
             # The sentence nearest the question missed it ("informal care" is far from "tijd voor mantelzorg").
-            own = [s for s in split_sentences(chunk.text) if _on_topic(s, [], topics) and not s.rstrip().endswith("?")]
+            own = _sentences_on(chunk, [], topics)
         out += [(pi, quote) for quote in own[:QUOTES]]
     return replace(alignment, sentences=sentences), out
 
