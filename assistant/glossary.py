@@ -270,8 +270,9 @@ def terms_asked(question: str, texts: Sequence[str], most: int, shortest: int = 
         # The word without its plural or inflection ("broodfondsen" finds "broodfonds"), not a shorter stem:
         # "robottaks" must not find "robots".
         stem = re.sub(r"(?:'s|en|s|e)$", "", word)
-        if 1 <= sum(bool(re.search(rf"\b{re.escape(stem)}", text, re.IGNORECASE)) for text in texts) <= most:
-            found.append((re.compile(rf"\b{re.escape(stem)}", re.IGNORECASE), (stem,)))
+        pattern = re.compile(rf"\b{re.escape(stem)}", re.IGNORECASE)
+        if 1 <= sum(bool(pattern.search(text)) for text in texts) <= most:
+            found.append((pattern, (stem,)))
     return found
 
 
@@ -288,6 +289,12 @@ def mentions_topic(text: str, words: Sequence[str], ending: int = 5) -> bool:
     """
     lowered = _single_vowels(text.lower())
     return any((bare := _single_vowels(word))[: max(5, len(bare) - ending)] in lowered for word in words)
+
+
+def names_topic_strictly(text: str, topics: Sequence[Topic]) -> bool:
+    """Whether a text names any of the `topics` with the compound's head kept: B's "AI-gestuurde platforms" is not
+    platform work."""
+    return any(mentions_topic(text, words, ending=3) for _, words in topics)
 
 
 def _single_vowels(text: str) -> str:

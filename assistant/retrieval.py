@@ -9,7 +9,14 @@ from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.glossary import Topic, expand_query, groups_named, mentions_groups, mentions_topic, report_terms_named
+from assistant.glossary import (
+    Topic,
+    expand_query,
+    groups_named,
+    mentions_groups,
+    names_topic_strictly,
+    report_terms_named,
+)
 from assistant.index import VectorIndex
 from assistant.routing import (
     REPORT_WORD,
@@ -362,15 +369,10 @@ def scenario_passage(hits: Sequence[Hit], scenario: str, query: str, topics: Seq
         # "How do A and D differ for vulnerable workers?" read D's cell on the roles of employers and government;
         # D's text "Vooral voor kwetsbaren op de arbeidsmarkt is de situatie precair" speaks of them.
         cell = next((h for h in own[:COMPARISON_DEPTH] if mentions_groups(h.chunk.text, groups)), cell)
-    if topics and not (cell and _names_topic(cell.chunk.text, topics)):
+    if topics and not (cell and names_topic_strictly(cell.chunk.text, topics)):
         # "Is there a four-day work week in any scenario?" read B's labour-market cell; B's text has "4-daagse werkweek".
-        cell = next((h for h in own if _names_topic(h.chunk.text, topics)), cell)
+        cell = next((h for h in own if names_topic_strictly(h.chunk.text, topics)), cell)
     return cell or next(iter(own), None)
-
-
-def _names_topic(text: str, topics: Sequence[Topic]) -> bool:
-    # Strictly: B's "AI-gestuurde platforms" is not platform work.
-    return any(mentions_topic(text, words, ending=3) for _, words in topics)
 
 
 

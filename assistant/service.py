@@ -49,6 +49,7 @@ from assistant.glossary import (
     names_named,
     names_not_covered,
     names_report_term,
+    names_topic_strictly,
     specific_topics,
     terms_asked,
     topics_named,
@@ -329,7 +330,7 @@ class Assistant:
         # Scenario D's name ("Solowerk in crisistijd") is not the topic "solo work" (zzp'ers).
         topics = topics_named(strip_scenarios(standalone), self._specific_topics)
         if language == "nl":
-            topics += terms_asked(standalone, [chunk.text for chunk in self.chunks], RARE_TOPIC_PASSAGES)
+            topics += terms_asked(standalone, self._texts, RARE_TOPIC_PASSAGES)
         context = self._context(result, topics)
         data = AnswerInput(standalone, language, context_passages(context), comparison=result.route.comparison)
         yield Status("generating")
@@ -438,7 +439,12 @@ class Assistant:
     @cached_property
     def _specific_topics(self) -> list[Topic]:
         """The glossary's topics specific enough to check a claim on: in few of the report's passages."""
-        return specific_topics([chunk.text for chunk in self.chunks], SPECIFIC_TOPIC_PASSAGES)
+        return specific_topics(self._texts, SPECIFIC_TOPIC_PASSAGES)
+
+    @cached_property
+    def _texts(self) -> list[str]:
+        """The text of each of the report's passages, listed once rather than per question."""
+        return [chunk.text for chunk in self.chunks]
 
     def _names_rare_term_of(self, question: str, quotes: Sequence[str]) -> bool:
         """Whether a "what does the report say about X" question names a rare word of the report that the quotes use.
@@ -802,8 +808,7 @@ def _only_on_topic(alignment: Alignment, quotes: list[tuple[int, str]], context:
     "Wat zegt het rapport over mantelzorg?" quoted scenario B's "tijd voor maatschappelijke taken of mantelzorg" and
     A's "techbedrijven als poortwachters", which says nothing of it. With no passage naming it, all stay.
     """
-    # Strictly: B's "AI-gestuurde platforms" is not platform work.
-    on = {chunk.id for chunk in context if any(mentions_topic(chunk.text, words, ending=3) for _, words in topics)}
+    on = {chunk.id for chunk in context if names_topic_strictly(chunk.text, topics)}
     if not on:
         return alignment, quotes
     kept = {c.n for c in alignment.citations if c.chunk.id in on}
