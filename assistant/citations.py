@@ -24,6 +24,7 @@ from assistant.glossary import (
     report_term_words,
     without_names,
 )
+from assistant.language import is_dutch_word
 from assistant.routing import detect_scenarios
 from assistant.schema import Chunk, Citation, Sentence
 from assistant.text import RANKING, SUPERLATIVE, stems
@@ -98,6 +99,14 @@ def _overlap(claim: set[str], words: set[str]) -> float:
     inclusie" is not half-verified by a passage that says "sociale onzekerheid"."""
     shared = len(claim & words)
     return shared / len(claim) if shared >= min(2, len(claim)) else 0.0
+
+
+_SURFACE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _words_of(text: str, tokens: Collection[str]) -> list[str]:
+    """The words of a text, as written, whose content token is one of `tokens` (stems are no language's words)."""
+    return [word for word in _SURFACE_WORD.findall(text) if content_tokens(word) & set(tokens)]
 
 
 def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[list[str]], headings: list[set[str]],
@@ -215,7 +224,11 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         # a passage that never names a broodfonds.
         if any(pattern.search(claim_text) and not mentions_topic(whole, words) for pattern, words in topics):
             continue
-        by_meaning = vectors is not None and len(borrowed) < BORROWED_SHARE * len(claim)
+        # An English claim that copies a Dutch word of another passage read ("Highest pressure to perform is for
+        # geprivilegieerde groep", from A's cell, was 0.6+ from D's "de hoogst scorende profielen") was written from
+        # that passage: however close in meaning, only shared words can verify it here.
+        by_meaning = (vectors is not None and len(borrowed) < BORROWED_SHARE * len(claim)
+                      and not any(is_dutch_word(word) for word in _words_of(claim_text, borrowed)))
         quote, quote_score = "", -1.0
         for ps in sents:
             ps_tokens = content_tokens(ps)
@@ -590,7 +603,8 @@ _POINTS_BACK = re.compile(r"^(?:dit|dat|deze|hierdoor|daardoor|hiermee|daarmee|h
 
 
 def _with_antecedents(quotes: list[tuple[int, str]], passages: Sequence[Chunk]) -> list[tuple[int, str]]:
-    """The quotes, each one that points back preceded by the sentence it points to (when not quoted already).
+    """The quotes, each one that points back preceded by the sentence it points to, and one that introduces a list
+    followed by its items (when not quoted already).
 
     "Dit leidt tot onzekerheid wat wel of niet mogelijk is" answered why startups struggle in scenario D without
     what "dit" is: the strict security and privacy rules of the sentence before it.
@@ -602,6 +616,14 @@ def _with_antecedents(quotes: list[tuple[int, str]], passages: Sequence[Chunk]) 
         if _POINTS_BACK.match(sentence) and at > 0 and (pi, sents[at - 1]) not in quotes + out:
             out.append((pi, sents[at - 1]))
         out.append((pi, sentence))
+        if sentence.rstrip().endswith(":") and at >= 0:
+            # "Op basis hiervan zijn twee kernonzekerheden bepaald die de basis vormen voor de scenario’s:" says
+            # what follows, not what they are: the items it introduces come with it.
+            for item in sents[at + 1:]:
+                if not item[:1].islower():
+                    break
+                if (pi, item) not in quotes + out:
+                    out.append((pi, item))
     return out
 
 

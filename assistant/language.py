@@ -79,3 +79,17 @@ def detect(text: str, default: Language = "nl") -> Detection:
         lang = "nl" if nl > en else "en"
         return Detection(lang, lang, code)
     return Detection(default, default, code)
+
+
+# A single word is classified as Dutch only when langid is this sure: "geprivilegieerde", "werkdruk" (0.97);
+# English words the report also uses are far below it ("trends" 0.51, "skills" 0.17, "platform" 0.5).
+DUTCH_WORD_MIN = 0.9
+
+
+@lru_cache(maxsize=4096)
+def is_dutch_word(word: str) -> bool:
+    """Whether a word on its own is clearly Dutch rather than English (or shared by both)."""
+    with _lock:
+        _, pair = _identifiers()
+        code, prob = pair.classify(word)
+    return code == "nl" and prob >= DUTCH_WORD_MIN

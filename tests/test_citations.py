@@ -431,6 +431,17 @@ def test_a_quote_that_points_back_comes_with_the_sentence_it_points_to() -> None
     assert select_quotes(question, passage, FakeEmbedder(), k=3).count((0, rules)) == 1
 
 
+def test_a_quote_that_introduces_a_list_comes_with_its_items() -> None:
+    # "… twee kernonzekerheden bepaald die de basis vormen voor de scenario's:" does not say which two they are.
+    intro = "Op basis hiervan zijn twee kernonzekerheden bepaald die de basis vormen voor de scenario's:"
+    items = ["de mate waarin de arbeidsmarkt technologiegedreven is",
+             "de mate waarin werk en werkzekerheid individueel of collectief zijn georganiseerd."]
+    passage = [_chunk("m", None, f"Dit leidde tot een selectie van tien ontwikkelingen. {intro}\n" + "\n".join(items)
+                      + "\nDeze zijn voorgelegd aan stakeholders.")]
+    quotes = select_quotes("Welke twee kernonzekerheden zijn bepaald voor de scenario's?", passage, FakeEmbedder(), k=1)
+    assert quotes == [(0, intro), (0, items[0]), (0, items[1])]
+
+
 def test_a_claim_that_ranks_is_verified_only_by_report_words_that_rank_or_compare() -> None:
     # "The pressure is lowest in scenario A" was verified by meaning against A's "grote werk- en mentale druk":
     # a passage on what A is like does not say that A is the most or the least of the four.
@@ -479,6 +490,20 @@ def test_a_claim_in_another_passages_rare_words_is_not_verified_here_by_meaning(
     # One such word among many can be an English word the report also uses ("skills"), not a borrowed claim.
     long_claim = "Workers in scenario D need skills to find short jobs and small tasks every month."
     assert align(long_claim, [a_cell, d_cell], _AllAlike(), semantic=True, rare=frozenset({"skills"})).sentences
+
+
+def test_an_english_claim_copying_a_dutch_word_of_another_passage_is_not_verified_here_by_meaning() -> None:
+    # "Highest pressure to perform is for geprivilegieerde groep" took its Dutch words from A's cell; D's passage
+    # ("de hoogst scorende profielen") verified it by meaning, one borrowed word among five being under the share.
+    a_cell = _chunk("a", "A", "modulair & continu leren vooral voor geprivilegieerde groep")
+    d_text = _chunk("d", "D", "Opdrachtgevers kiezen vrijwel uitsluitend uit de hoogst scorende profielen.")
+    claim = "Highest pressure to perform is for geprivilegieerde groep."
+    rare = frozenset({"privilegieer"})
+    assert align(claim, [a_cell, d_text], _AllAlike(), semantic=True, rare=rare).citations[0].chunk.id == "a"
+    assert align(claim, [d_text, a_cell], _AllAlike(), semantic=True, rare=rare).citations[0].chunk.id == "a"
+    # An English word the report also uses is no such sign ("skills", in few of its passages).
+    skills = "Clients pick the highest scoring profiles and skills."
+    assert align(skills, [a_cell, d_text], _AllAlike(), semantic=True, rare=frozenset({"skill"})).sentences
 
 
 class _TermCarries(FakeEmbedder):

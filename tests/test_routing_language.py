@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.glossary import add_glosses, expand_query
-from assistant.language import detect
+from assistant.language import detect, is_dutch_word
 from assistant.retrieval import search_text
 from assistant.routing import asks_every_scenario, detect_scenarios, is_bare_comparison, is_broad_topic, route
 
@@ -229,3 +229,10 @@ def test_losing_a_job_is_searched_with_the_reports_words_for_it(question: str) -
     # "lose their job" shared no word with C's "van werk naar werk begeleiding" passage; the policy introduction
     # answered, and a claim about competition was verified against "lagere concurrentiekracht".
     assert "baan verliezen" in expand_query(question)
+
+
+def test_a_word_is_dutch_only_when_clearly_so() -> None:
+    # Copied into an English sentence, "geprivilegieerde" and "werkdruk" are the report's Dutch; "skills" and
+    # "platform" are words both languages use.
+    assert is_dutch_word("geprivilegieerde") and is_dutch_word("werkdruk")
+    assert not is_dutch_word("skills") and not is_dutch_word("platform") and not is_dutch_word("pressure")
