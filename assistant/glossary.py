@@ -43,7 +43,7 @@ EXPANSIONS: dict[str, str] = {
     r"societ\w*|social": "samenleving maatschappelijke sociale",
     r"labou?r market": "arbeidsmarkt",
     r"policy|policies": "beleid beleidsvraagstukken",
-    r"minimum income|basic income": "gegarandeerd minimuminkomen",
+    r"minimum income|basic income|basisinkomen": "gegarandeerd minimuminkomen",
     r"permanent contracts?|fixed contracts?": "vaste contracten",
     r"temporary": "tijdelijke tijdelijk",
     r"burn-?outs?": "burn-out burn-outs",

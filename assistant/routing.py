@@ -76,7 +76,9 @@ _BROAD_TOPIC = re.compile(
     r"\b(wat zegt (?:het rapport|het onderzoek|de studie|tno)\b.*\bover|"
     r"what (?:does|do) (?:the report|the study|tno|the authors) (?:say|tell|write)\b.*\babout|"
     r"hoe zit het met|what about|how about|wat gebeurt er met|what happens (?:to|with)|"
-    r"(?:wat is|what is|welke|what) (?:de |the )?rol(?:e)?\b.*\b(?:van|of|speelt|spelen|play|plays)\b)",
+    r"(?:wat is|what is|welke|what) (?:de |the )?rol(?:e)?\b.*\b(?:van|of|speelt|spelen|play|plays)\b|"
+    # "Is AI a threat to jobs according to the report?" asks the report's view, not one scenario's.
+    r"\b(?:according to|volgens) (?:the report|the study|the authors|tno|het rapport|het onderzoek|de studie)\b)",
     re.IGNORECASE,
 )
 # Words that refer to the report itself ("het rapport", "the study", "TNO").

@@ -87,6 +87,10 @@ def test_broad_topic_questions() -> None:
     assert not is_broad_topic("What does the report say about AI in scenario B?")
     assert not is_broad_topic("Wat is een skillspaspoort?")
     assert not is_broad_topic("What does the report say about the method?")
+    # The report's view, asked as such: answered from one scenario's passage, it was that scenario's view.
+    assert is_broad_topic("Is AI a threat to jobs according to the report?")
+    assert is_broad_topic("Verdwijnen er banen door robots volgens het rapport?")
+    assert not is_broad_topic("According to the report, what happens to zzp'ers in scenario D?")
 
 
 @pytest.mark.parametrize(
@@ -137,6 +141,8 @@ def test_english_terms_expand_to_the_reports_dutch_words() -> None:
     assert "middelgrote bedrijven" in expand_query("What role do SMEs play in scenario C?")
     assert "verantwoordelijk" in expand_query("How are companies held accountable?")
     assert "loon" not in expand_query("Who pays for training in scenario D?")
+    # The report has no basic income; scenario B's guaranteed minimum income is what it says on it, in either language.
+    assert "minimuminkomen" in expand_query("Wat zegt het rapport over basisinkomen?")
     # The time horizon, asked in Dutch: "de komende 10 tot 15 jaar".
     assert "10 tot 15 jaar" in expand_query("Hoe lang vooruit kijken de scenario's?")
 
