@@ -27,7 +27,7 @@ from assistant.glossary import (
 from assistant.language import is_dutch_word
 from assistant.routing import detect_scenarios
 from assistant.schema import Chunk, Citation, Sentence
-from assistant.text import RANKING, SUPERLATIVE, stems
+from assistant.text import RANKING, SUPERLATIVE, lower_words, stems
 
 # The share of a claim's content words (besides its heading's) that the passage must have. At 0.5, half the words
 # verified "Het basisinkomen betaalt de sectorale allianties" by the cell "werkgeverspool van sectorale allianties".
@@ -101,12 +101,10 @@ def _overlap(claim: set[str], words: set[str]) -> float:
     return shared / len(claim) if shared >= min(2, len(claim)) else 0.0
 
 
-_SURFACE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-
-
 def _words_of(text: str, tokens: Collection[str]) -> list[str]:
-    """The words of a text, as written, whose content token is one of `tokens` (stems are no language's words)."""
-    return [word for word in _SURFACE_WORD.findall(text) if content_tokens(word) & set(tokens)]
+    """The words of a text, unstemmed, whose content token is one of `tokens` (stems are no language's words)."""
+    wanted = set(tokens)
+    return [word for word in lower_words(text) if content_tokens(word) & wanted]
 
 
 def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[list[str]], headings: list[set[str]],
@@ -228,7 +226,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
         # geprivilegieerde groep", from A's cell, was 0.6+ from D's "de hoogst scorende profielen") was written from
         # that passage: however close in meaning, only shared words can verify it here.
         by_meaning = (vectors is not None and len(borrowed) < BORROWED_SHARE * len(claim)
-                      and not any(is_dutch_word(word) for word in _words_of(claim_text, borrowed)))
+                      and not (borrowed and any(is_dutch_word(word) for word in _words_of(claim_text, borrowed))))
         quote, quote_score = "", -1.0
         for ps in sents:
             ps_tokens = content_tokens(ps)

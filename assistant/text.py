@@ -46,7 +46,7 @@ def _stemmer():
     return stemmer
 
 
-def _words(text: str) -> list[str]:
+def lower_words(text: str) -> list[str]:
     """The lowercased words of a text, "zzp'ers" as "zzp"."""
     return _WORD.findall(_APOSTROPHE_SUFFIX.sub("", text.lower()))
 
@@ -54,7 +54,7 @@ def _words(text: str) -> list[str]:
 def stems(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
     """Stemmed content words of a text, in order (lowercased, stopwords removed)."""
     stop = stopwords() | extra_stop
-    return _stemmer().stemWords([w for w in _words(text) if w not in stop])
+    return _stemmer().stemWords([w for w in lower_words(text) if w not in stop])
 
 
 # Dutch writes compounds as one word: "omscholing", "scholingsmogelijkheden", "inkomenszekerheid". A search for
@@ -70,7 +70,7 @@ _PREFIXES = ("om", "bij", "her", "na")
 def compound_vocabulary(texts: Iterable[str]) -> frozenset[str]:
     """The words (lowercased, not stopwords) that compounds in these texts may be split into."""
     stop = stopwords()
-    return frozenset(w for text in texts for w in _words(text) if len(w) >= _MIN_MODIFIER and w not in stop)
+    return frozenset(w for text in texts for w in lower_words(text) if len(w) >= _MIN_MODIFIER and w not in stop)
 
 
 def _split(word: str, vocabulary: frozenset[str]) -> list[str]:
@@ -89,4 +89,4 @@ def _split(word: str, vocabulary: frozenset[str]) -> list[str]:
 
 def compound_parts(text: str, vocabulary: frozenset[str]) -> list[str]:
     """The parts of the compound words in a text that are words of the vocabulary ("omscholing" -> "scholing")."""
-    return [part for w in _words(text) if len(w) >= _MIN_COMPOUND for part in _split(w, vocabulary)]
+    return [part for w in lower_words(text) if len(w) >= _MIN_COMPOUND for part in _split(w, vocabulary)]
