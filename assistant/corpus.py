@@ -24,6 +24,16 @@ class ScenarioInfo:
     orientation: str
     keywords: tuple[str, ...]
 
+    @property
+    def limited_technology(self) -> bool:
+        """On the low end of the report's technology axis ("beperkt technologiegedreven")."""
+        return self.technology.lower().startswith(("beperkt", "limited"))
+
+    @property
+    def individual(self) -> bool:
+        """On the individual end of the report's society axis (against "collectief")."""
+        return self.orientation.lower().startswith("individ")
+
 
 @dataclass(frozen=True)
 class Report:

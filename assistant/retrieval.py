@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.corpus import ScenarioInfo
 from assistant.glossary import (
     Topic,
     expand_query,
@@ -21,10 +22,12 @@ from assistant.index import VectorIndex
 from assistant.routing import (
     REPORT_WORD,
     Route,
+    axis_scenarios,
     detect_scenarios,
     is_bare_comparison,
     is_broad_topic,
     route,
+    strip_axis,
     strip_scenarios,
 )
 from assistant.schema import SCENARIOS, Chunk, Hit
@@ -227,8 +230,10 @@ class SearchResult:
 class Retriever:
     """Fuses dense and lexical rankings over all chunks and applies the scenario route."""
 
-    def __init__(self, chunks: Sequence[Chunk], index: VectorIndex, embedder: Embeddings) -> None:
+    def __init__(self, chunks: Sequence[Chunk], index: VectorIndex, embedder: Embeddings,
+                 scenario_info: Mapping[str, ScenarioInfo] | None = None) -> None:
         self.chunks = list(chunks)
+        self.scenario_info = dict(scenario_info or {})
         self.by_id = {c.id: c for c in self.chunks}
         self.index = index
         self.embedder = embedder
@@ -244,6 +249,11 @@ class Retriever:
             # "Welke rol spelen broodfondsen?": only scenario A has them. Compared across all four scenarios (a
             # question about roles), the answer quoted every scenario's role passage and none of them.
             the_route = Route((owner,), comparison=False)
+        elif not the_route.named and (sides := axis_scenarios(query, self.scenario_info)):
+            # "Which futures are low-tech?": C and D, as chosen by the report's axes; compared across all four, the
+            # answer quoted the technology of A and B.
+            the_route = Route(sides, comparison=len(sides) > 1, named=True)
+            query = strip_axis(query)
         # The question (its topic, without a "what does the report say about" frame), and when it uses domain
         # terms, with the report's Dutch words for them: an English question is far from the Dutch text for the
         # embedder; the Dutch terms bring it closer.

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from assistant.schema import SCENARIOS
 from assistant.text import SUPERLATIVES
+
+if TYPE_CHECKING:
+    from assistant.corpus import ScenarioInfo
 
 _NAMES: dict[str, tuple[str, ...]] = {
     "A": (r"prestatie\s*maatschappij", r"performance[- ]society", r"achievement society", r"meritocra\w*",
@@ -15,7 +20,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "B": (r"technologie\s+solidair", r"solidair(e)?\s+technologie", r"tech\w*[\s-]+solidar\w*",
           r"solidarity[\s-]+(with[\s-]+)?tech\w*", r"technology in solidarity", r"solidari\w*[\s-]+scenario"),
     "C": (r"collectieve[\s-]+waarden", r"waarden\s+boven\s+winst", r"collective[\s-]+values",
-          r"values\s+(above|over|before)\s+profits?", r"collective[\s-]+scenario", r"collectieve[\s-]+scenario"),
+          r"values\s+(above|over|before)\s+profits?", r"collective[\s-]+scenario(?![s'’])",
+          r"collectieve[\s-]+scenario(?![s'’])"),
     "D": (r"solo\s*werk", r"solo[- ]?work", r"crisis\s*tijd", r"times?\s+of\s+crisis", r"crisis[- ]time",
           r"crisis[\s-]*scenario"),
 }
@@ -133,7 +139,8 @@ def is_broad_topic(question: str) -> bool:
 # and B?", "Vergelijk scenario A en C").
 _COMPARISON_FRAME = re.compile(
     r"\b(vergelijk\w*|verschil\w*|tussen|compar\w*|differ\w*|between|versus|vs|main|key|biggest|major|grootste|"
-    r"belangrijkste|voornaamste|what|how|do|does|are|is|the|they|these|those|and|or|scenario\S*|wat|hoe|welke|zijn|"
+    r"belangrijkste|voornaamste|what|which|how|do|does|are|is|the|they|these|those|and|or|scenario\S*|futures?|"
+    r"toekomst(?:beeld)?en|wat|hoe|welke|zijn|"
     r"het|de|en|of|met|with|elkaar|each|other|van|from|to|all|alle|two|twee|three|drie|four|vier)\b",
     re.IGNORECASE,
 )
@@ -179,6 +186,62 @@ def with_scenarios(text: str, scenarios: tuple[str, ...], language: str) -> str 
     out = out.replace(placeholder, f" {ref} ").replace("  ", " ")
     out = re.sub(r"\s+([?.!,:;])", r"\1", re.sub(r"\s+", " ", out)).strip()
     return out[:1].upper() + out[1:] if text[:1].isupper() else out
+
+
+# The report's two axes (its 2×2 figure): technology ("technologiegedreven" or "beperkt technologiegedreven") and
+# society ("individueel" or "collectief"). "Which futures are low-tech?" asks for the scenarios on one side: C and D.
+# Read as a side only where the question speaks of scenarios, so "low-tech jobs" or "collective agreements" are
+# topics, not a choice of scenarios.
+_LOW_TECH = re.compile(
+    r"\blow[- ]?tech\w*|\b(?:beperkt\w*|weinig|minder|limited|little|less|lower|low)[\s-]+(?:technolog\w*|tech)\b",
+    re.IGNORECASE)
+_HIGH_TECH = re.compile(
+    r"\bhigh[- ]?tech\w*|\btech\w*[\s-]*(?:gedreven|driven|heavy|intensive)\b|"
+    r"\b(?:veel|sterk\w*|much|more|heavy|strong\w*)[\s-]+(?:technolog\w*|tech)\b",
+    re.IGNORECASE)
+_SIDE_WORD = r"(?:individu(?:eel|ele|al|alist\w*|ali[sz]\w*)|collectie(?:f|ve)|collective(?:ly)?|collectivist\w*)"
+_ORIENTATION = re.compile(
+    # "de individueel gerichte scenario's", "the collective futures", "collectively oriented scenarios"
+    rf"\b({_SIDE_WORD})(?:[\s-]+(?:gericht\w*|georiënteerd\w*|oriented|minded))?\s+{_SCENARIO_WORD}\S*|"
+    # "Which scenarios are individualistic?", "Welke scenario's zijn collectief gericht?"
+    rf"\b{_SCENARIO_WORD}\S*\s+(?:\w+\s+){{0,3}}?({_SIDE_WORD})"
+    r"(?=[\s-]*(?:gericht\w*|georiënteerd\w*|oriented|minded)?\s*(?:[?.!,;]|$|\b(?:en|and|of|or)\b))",
+    re.IGNORECASE)
+
+
+def axis_scenarios(question: str, scenarios: Mapping[str, ScenarioInfo]) -> tuple[str, ...]:
+    """The scenarios on the side(s) of the report's axes the question asks for ("the low-tech futures": C and D;
+    "the individualistic high-tech scenario": A), or () when it asks for none."""
+    if not re.search(_SCENARIO_WORD, question, re.IGNORECASE):
+        return ()
+    chosen = set(scenarios)
+    # Both ends of an axis asked ("Welke scenario's zijn collectief gericht en welke individueel?") choose none.
+    low = bool(_LOW_TECH.search(question))
+    high = bool(_HIGH_TECH.search(_LOW_TECH.sub(" ", question)))
+    if low != high:
+        chosen &= {s for s, info in scenarios.items() if info.limited_technology == low}
+    if _ORIENTATION.search(question):
+        ends = {word.lower().startswith("individ") for word in re.findall(_SIDE_WORD, question, re.IGNORECASE)}
+        if len(ends) == 1:
+            chosen &= {s for s, info in scenarios.items() if info.individual in ends}
+    if chosen == set(scenarios):
+        return ()
+    return tuple(s for s in SCENARIOS if s in chosen)
+
+
+_ORIENTATION_WORDS = re.compile(rf"\b{_SIDE_WORD}(?:[\s-]+(?:gericht\w*|georiënteerd\w*|oriented|minded))?", re.IGNORECASE)
+
+
+def strip_axis(question: str) -> str:
+    """The question without the axis words that chose its scenarios: "What do the low-tech scenarios mean for
+    self-employed workers?" is searched as "What do the scenarios mean for self-employed workers?" (with them, it
+    read C's technology cell), and "Welke scenario's zijn individueel gericht en wat betekent dat voor de
+    werkzekerheid?" for werkzekerheid (it read the society cells that say "individueel gericht")."""
+    text = _HIGH_TECH.sub(" ", _LOW_TECH.sub(" ", question))
+    if _ORIENTATION.search(question):
+        text = _ORIENTATION_WORDS.sub(" ", text)
+    text = re.sub(r"\b(?:met|with)\s+(?=[?.!,]|$)", " ", text)  # "scenario's met (weinig technologie)"
+    return re.sub(r"\s+(?=[?.!,;])", "", re.sub(r"\s{2,}", " ", text)).strip()
 
 
 def route(question: str) -> Route:

@@ -242,7 +242,7 @@ class Assistant:
     def retriever(self) -> Retriever:
         if not self.index.is_current(self.chunks):
             self.ingest()  # nothing ingested yet, or the corpus changed since: bring the index up to date
-        return Retriever(self.chunks, self.index, self.embedder)
+        return Retriever(self.chunks, self.index, self.embedder, self.report.scenarios)
 
     def ingest(self, progress: Any = None) -> IngestReport:
         """Bring the vector index in line with the corpus (no work when nothing changed)."""

@@ -11,9 +11,7 @@ from assistant.ui_state import ALL, normalize_scope
 
 def quadrant(info: ScenarioInfo) -> tuple[int, int]:
     """(row, column) of a scenario in the figure: technology-driven on top, individual on the left."""
-    row = 1 if info.technology.lower().startswith(("beperkt", "limited")) else 0
-    column = 0 if info.orientation.lower().startswith("individ") else 1
-    return row, column
+    return int(info.limited_technology), int(not info.individual)
 
 
 def _axis_values(report: Report) -> dict[str, str]:

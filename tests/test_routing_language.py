@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.corpus import ScenarioInfo
 from assistant.glossary import add_glosses, expand_query
 from assistant.language import detect, is_dutch_word
 from assistant.retrieval import search_text
-from assistant.routing import asks_every_scenario, detect_scenarios, is_bare_comparison, is_broad_topic, route
+from assistant.routing import (
+    asks_every_scenario,
+    axis_scenarios,
+    detect_scenarios,
+    is_bare_comparison,
+    is_broad_topic,
+    route,
+    strip_axis,
+)
 
 
 @pytest.mark.parametrize(
@@ -242,3 +251,56 @@ def test_a_word_is_dutch_only_when_clearly_so() -> None:
     # "platform" are words both languages use.
     assert is_dutch_word("geprivilegieerde") and is_dutch_word("werkdruk")
     assert not is_dutch_word("skills") and not is_dutch_word("platform") and not is_dutch_word("pressure")
+
+
+# The report's 2×2: A technology-driven and individual, B technology-driven and collective, C limited technology
+# and collective, D limited technology and individual.
+_AXES = {letter: ScenarioInfo(letter, letter, "", technology, orientation, ())
+         for letter, technology, orientation in (("A", "technologiegedreven", "individueel"),
+                                                 ("B", "technologiegedreven", "collectief"),
+                                                 ("C", "beperkt technologiegedreven", "collectief"),
+                                                 ("D", "beperkt technologiegedreven", "individueel"))}
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Which futures are low-tech, and what does technology look like there?", ("C", "D")),
+    ("In de scenario's met weinig technologie, wat gebeurt er met banen?", ("C", "D")),
+    ("Welke scenario's zijn beperkt technologiegedreven?", ("C", "D")),
+    ("Compare the high-tech scenarios on income security", ("A", "B")),
+    ("Which scenarios are technology-driven?", ("A", "B")),
+    ("Welke scenario's zijn collectief gericht?", ("B", "C")),
+    ("Wat hebben de collectieve scenario's gemeen?", ("B", "C")),
+    ("What do the individualistic scenarios have in common?", ("A", "D")),
+    ("Which scenario is individualistic and high-tech?", ("A",)),
+    # A side of an axis only where the question speaks of scenarios: otherwise it is the topic.
+    # Both ends of an axis: all four.
+    ("Welke scenario's zijn collectief gericht en welke individueel?", ()),
+    ("Which futures are high-tech and which low-tech?", ()),
+    ("What about low-tech jobs?", ()),
+    ("Which scenarios have collective agreements?", ()),
+    ("Welke scenario's hebben een sterk sociaal vangnet?", ()),
+    ("Hoe zit het met technologie in de scenario's?", ()),
+])
+def test_a_side_of_the_reports_axes_chooses_its_scenarios(question: str, expected: tuple[str, ...]) -> None:
+    assert axis_scenarios(question, _AXES) == expected
+
+
+def test_the_collective_scenario_is_c_and_the_collective_scenarios_are_an_axis_side() -> None:
+    assert detect_scenarios("How does the collective scenario handle unions?") == ("C",)
+    assert detect_scenarios("Wat hebben de collectieve scenario's gemeen?") == ()
+
+
+def test_the_axis_words_that_chose_the_scenarios_are_not_searched() -> None:
+    # "What do the low-tech scenarios mean for self-employed workers?" read C's technology cell.
+    assert strip_axis("What do the low-tech scenarios mean for self-employed workers?") == (
+        "What do the scenarios mean for self-employed workers?")
+    assert strip_axis("Wat betekenen de individueel gerichte scenario's voor kwetsbare werkenden?") == (
+        "Wat betekenen de scenario's voor kwetsbare werkenden?")
+    assert strip_axis("Welke scenario's zijn individueel gericht en wat betekent dat voor de werkzekerheid?") == (
+        "Welke scenario's zijn en wat betekent dat voor de werkzekerheid?")
+    # Asked for nothing else, what is left is a comparison of the chosen scenarios as wholes.
+    assert is_bare_comparison(strip_axis("Which futures are low-tech?"))
+    assert is_bare_comparison(strip_axis("Welke scenario's zijn collectief gericht?"))
+    # Technology asked of them stays the topic.
+    assert strip_axis("Which futures are low-tech, and what does technology look like there?") == (
+        "Which futures are, and what does technology look like there?")

@@ -428,6 +428,18 @@ def test_a_report_term_that_only_one_scenario_uses_steers_the_question_to_that_s
     assert shared_fake_assistant.search("Wat zijn broodfondsen en leerhuizen?").route.scenarios == ()
 
 
+def test_a_side_of_the_axes_steers_the_question_to_its_scenarios(shared_fake_assistant: Assistant) -> None:
+    # "Which futures are low-tech?" was compared across all four scenarios and quoted the technology of A and B.
+    result = shared_fake_assistant.search("Which futures are low-tech, and what does technology look like there?")
+    assert result.route.scenarios == ("C", "D") and result.route.comparison and result.route.named
+    assert {hit.chunk.scenario for hit in result.hits} <= {"C", "D", None}
+    # The axis words chose the scenarios; the topic is what the question asks of them.
+    result = shared_fake_assistant.search("What do the low-tech scenarios mean for self-employed workers?")
+    assert result.route.scenarios == ("C", "D") and "low-tech" not in result.query
+    # Letters the user names win over the axis words.
+    assert shared_fake_assistant.search("Is scenario A low-tech?").route.scenarios == ("A",)
+
+
 def test_a_person_or_organisation_the_report_names_is_answered_from_the_sentence_that_names_it(
         shared_fake_assistant: Assistant) -> None:
     # "What is the Goldschmeding Foundation?" is far from any passage (0.31 with the real embedder); the model's
