@@ -533,6 +533,8 @@ class Assistant:
 
         if (any(_on_topic(quote, groups, topics) for _, quote in quotes)
                 or any(_on_topic(s.text, groups, topics) for s in alignment.sentences)):
+            if groups and len(quotes) < QUOTES and _asks_only_about_group(question, groups):
+                context, quotes = _more_on_group(context, quotes, groups, hits)
             return context, alignment, quotes
         # A passage already read counts too when ranked above the one quoted: "Waarom ontstaan er broodfondsen?" read
         # the one passage that names them (ranked first) and was answered from the other one. One ranked below does
@@ -779,6 +781,41 @@ def _sentences_on(chunk: Chunk, groups: Sequence[tuple[re.Pattern[str], tuple[st
     """The passage's sentences that name a group or topic asked about; not its questions, which ask about a topic
     and do not say what it is like."""
     return [s for s in split_sentences(chunk.text) if _on_topic(s, groups, topics) and not s.rstrip().endswith("?")]
+
+
+# What "Wat betekent scenario D voor zzp'ers?" or "How do young people fare in scenario D?" says besides its group.
+_GROUP_FRAME = ("wat betekent betekenen what does do mean means for voor happens happen gebeurt er met to with how hoe "
+                "fare gaat het vergaat zijn is are they zij situation situatie position positie scenario the de het "
+                "about over workers werkenden people mensen")
+
+
+def _asks_only_about_group(question: str, groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]]]) -> bool:
+    """Whether the question asks what a scenario means for a group, and nothing more specific about it."""
+    rest = strip_scenarios(question)
+    for pattern, _ in groups:
+        rest = pattern.sub(" ", rest)
+    return not content_tokens(rest) - content_tokens(_GROUP_FRAME)
+
+
+def _more_on_group(context: list[Chunk], quotes: list[tuple[int, str]],
+                   groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]]],
+                   hits: Sequence[Hit]) -> tuple[list[Chunk], list[tuple[int, str]]]:
+    """The quotes, with what the scenario's other passages found say of the group asked about (up to QUOTES)."""
+    scenario = context[quotes[0][0]].scenario if quotes else None
+    if scenario is None:
+        return context, quotes
+    quoted = {context[pi].id for pi, _ in quotes}
+    shown = {quote for _, quote in quotes}
+    for chunk in (hit.chunk for hit in hits):
+        if len(quotes) >= QUOTES:
+            break
+        if chunk.scenario != scenario or chunk.id in quoted or chunk.kind in ("policy_intro", "policy_question"):
+            continue
+        found = [sentence for sentence in _sentences_on(chunk, groups, ()) if sentence not in shown]
+        if found:
+            context = context if chunk in context else [*context, chunk]
+            quotes = [*quotes, *((context.index(chunk), sentence) for sentence in found[:QUOTES - len(quotes)])]
+    return context, quotes
 
 
 def _asks_authors(question: str) -> bool:

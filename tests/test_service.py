@@ -263,7 +263,8 @@ def test_single_topic_answers_quote_the_report_four_times(shared_fake_assistant:
     # the answer.
     assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder,
                           chat_model=FakeChatModel(script=["NOT_IN_REPORT"]))
-    for question in ("Wat betekent scenario D voor zzp'ers?", "Welke rol speelt het onderwijs in scenario B?"):
+    # (What a scenario means for a group is quoted from each of its passages that names the group: see below.)
+    for question in ("Hoe ziet de arbeidsmarkt eruit in scenario D?", "Welke rol speelt het onderwijs in scenario B?"):
         answer = assistant.ask(question)
         assert all(s.quote for s in answer.sentences) and len(answer.citations) == 1
         quotable = [s for s in split_sentences(answer.citations[0].chunk.text) if len(content_tokens(s)) >= 3]
@@ -274,7 +275,7 @@ def test_single_topic_answers_quote_the_report_four_times(shared_fake_assistant:
 def test_a_single_topic_answer_cites_the_passage_the_model_wrote_from(shared_fake_assistant: Assistant) -> None:
     # The model reads two passages; two of its sentences come from the second, one from the first. The answer
     # keeps one source (the one most sentences cite) and quotes it, instead of citing both.
-    question = "Wat betekent scenario D voor zzp'ers?"
+    question = "Welke rol speelt het onderwijs in scenario B?"
     hits = shared_fake_assistant.search(question).hits
     first, second = (h.chunk for h in hits[:2])
     aside = split_sentences(first.text)[0].rstrip(".")
@@ -791,6 +792,31 @@ def test_a_passage_read_and_ranked_above_the_one_quoted_answers_when_only_it_nam
     hits = [Hit(society, 0.6), Hit(roles, 0.5)]
     assert shared_fake_assistant._on_asked_topic(question, [society, roles], alignment,
                                                  [(0, quoted[0][1])], topics, hits)[2] == [(0, quoted[0][1])]
+
+
+def test_what_a_scenario_means_for_a_group_quotes_what_its_other_passages_found_say_of_the_group(
+        shared_fake_assistant: Assistant) -> None:
+    # "Wat betekent scenario D voor zzp'ers?" quoted D's introduction ("vaak als zelfstandige") and not D's summary,
+    # ranked third: "Concurrentie onder zelfstandigen is hevig".
+    def passage(cid: str, scenario: str, kind: str, text: str) -> Chunk:
+        return Chunk(cid, cid, (f"Scenario {scenario}", cid), scenario, kind, None, text, 0, len(text))
+
+    intro = passage("inleiding", "D", "scenario_text", "Er is veel flexibiliteit. Werkenden zijn vaak zelfstandige.")
+    cell = passage("cel", "D", "overview_cell", "overheid trekt zich terug")
+    summary = passage("samenvatting", "D", "summary", "Het vangnet is minimaal. Concurrentie onder zelfstandigen is hevig.")
+    policy = passage("vraag", "D", "policy_question", "Hoe beschermen we zzp'ers?")
+    other = passage("c", "C", "scenario_text", "Zelfstandigen zijn zeldzaam.")
+    hits = [Hit(chunk, 0.6 - i / 10) for i, chunk in enumerate([cell, intro, policy, other, summary])]
+    quoted = [(1, "Er is veel flexibiliteit."), (1, "Werkenden zijn vaak zelfstandige.")]
+    alignment = Alignment((), (), ())
+    question = "Wat betekent scenario D voor zzp'ers?"
+    context, _, quotes = shared_fake_assistant._on_asked_topic(question, [cell, intro], alignment, quoted, [], hits)
+    # Only the scenario's own passages that say something of the group (not its policy questions) are added.
+    assert context == [cell, intro, summary]
+    assert quotes == [*quoted, (2, "Concurrentie onder zelfstandigen is hevig.")]
+    # A question that asks something more specific of the group is answered by the passage that answers it.
+    specific = "Is er in scenario D een vakbond voor zzp'ers?"
+    assert shared_fake_assistant._on_asked_topic(specific, [cell, intro], alignment, quoted, [], hits)[2] == quoted
 
 
 def test_a_comparison_asked_of_the_four_scenarios_answers_each_of_them(shared_fake_assistant: Assistant) -> None:
