@@ -129,6 +129,13 @@ _SUMMARY_INTENT = re.compile(
     r"(?:tell me|vertel)\b.{0,20}\b(?:about|over) scenario [a-d]\s*[?.!]*$)",
     re.IGNORECASE,
 )
+
+
+def asks_summary(question: str) -> bool:
+    """Whether the question asks for a summary ("Wat is scenario B in een notendop?", "Describe scenario C")."""
+    return bool(_SUMMARY_INTENT.search(question))
+
+
 # "Welke scenario's zijn er?", "Give me an overview of the four scenarios": the report sums each scenario up in a
 # few lines (its quadrant summary); without this the four bullets were whichever cell or policy question ranked.
 _SCENARIOS_OVERVIEW = re.compile(
@@ -276,7 +283,7 @@ class Retriever:
         wants_advice = not the_route.scenarios and bool(_ADVICE.search(query))
         wants_gist = (not the_route.scenarios and not wants_advice
                       and bool(_GIST.search(query) and REPORT_WORD.search(query)))
-        wants_summary = bool(_SUMMARY_INTENT.search(query)) and not wants_gist
+        wants_summary = asks_summary(query) and not wants_gist
         wants_policy = asks_policy_questions(query)
         wants_overview = asks_scenarios_overview(query)
         wants_developments = not wants_overview and lists_developments(query)

@@ -62,6 +62,7 @@ from assistant.retrieval import (
     Retriever,
     SearchResult,
     asked_kind,
+    asks_summary,
     compares_scenarios,
     fuse,
     scenario_passage,
@@ -511,6 +512,14 @@ class Assistant:
         titled = {i for i, chunk in enumerate(context) if _names_title(question, chunk)}
         if not two_part and kind is None and len(titled) == 1:
             among = titled
+        if not counts and asks_summary(question):
+            # "Wat is scenario B in een notendop?" read both parts of B's summary and, with no sentence of the model
+            # verified, quoted the second part, whichever sentence was nearest to a question with no topic: a summary
+            # is read from its start, where the report puts its main points.
+            sections = [c.section_id for c in context]
+            shared = [i for i, section in enumerate(sections) if sections.count(section) > 1]
+            if shared:
+                among = {min(shared, key=lambda i: context[i].start)}
         quotes = select_quotes(question, context, self.embedder, k=QUOTES, among=among or None, one_passage=True)
         if two_part or not among:
             return alignment, quotes

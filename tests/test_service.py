@@ -819,6 +819,24 @@ def test_what_a_scenario_means_for_a_group_quotes_what_its_other_passages_found_
     assert shared_fake_assistant._on_asked_topic(specific, [cell, intro], alignment, quoted, [], hits)[2] == quoted
 
 
+def test_a_summary_with_no_sentence_of_the_model_verified_is_quoted_from_the_start_of_the_summary(
+        shared_fake_assistant: Assistant) -> None:
+    # "Wat is scenario B in een notendop?" read both parts of B's summary, ranked second part first, and quoted it.
+    def part(cid: str, start: int, text: str) -> Chunk:
+        return Chunk(cid, "samenvatting-b", ("Samenvatting scenario B",), "B", "summary", None, text, start,
+                     start + len(text))
+
+    first = part("b-0", 0, "Inkomenszekerheid is de nieuwe norm. Een minimuminkomen biedt stabiliteit.")
+    second = part("b-1", 400, "Er is sprake van een solidaire samenleving. Werknemers gebruiken skillspaspoorten.")
+    nothing = Alignment((), (), ())
+    _, quotes = shared_fake_assistant._focus("Wat is scenario B in een notendop?", [second, first], nothing)
+    assert quotes and {pi for pi, _ in quotes} == {1}
+    # Asked something else of the scenario, the sentence nearest to the question still chooses.
+    _, quotes = shared_fake_assistant._focus("Gebruiken werknemers in scenario B skillspaspoorten?", [second, first],
+                                             nothing)
+    assert {pi for pi, _ in quotes} == {0}
+
+
 def test_a_comparison_asked_of_the_four_scenarios_answers_each_of_them(shared_fake_assistant: Assistant) -> None:
     # C's security cell was left out of "een tabel met de vier scenario's op zekerheid" (0.1 further than B's).
     model = FakeChatModel(script=["Er zijn verschillen."])
