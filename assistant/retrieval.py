@@ -59,7 +59,8 @@ _POLICY_INTENT = re.compile(
 _POLICY_LIST_WORDS = (
     "beleidsvragen beleidsvraag beleidsvraagstukken beleidsvraagstuk beleidsopgaven beleidsdilemma's policy policies "
     "question questions issues issue challenges dilemmas raise raises raised roept oproept opgeroepen horen hoort "
-    "belong belongs rapport report tno scenario scenario's scenarios welke list lijst noem geef give show toon alle "
+    "belong belongs daarbij hierbij erbij bij rapport report tno scenario scenario's scenarios welke list lijst noem geef "
+    "give show toon alle "
     "four vier main belangrijkste stelt pose poses posed asks ask key according volgens what which does do did"
 )
 

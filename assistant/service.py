@@ -65,6 +65,7 @@ from assistant.retrieval import (
     asks_summary,
     compares_scenarios,
     fuse,
+    lists_policy_questions,
     scenario_passage,
     search_text,
     without_answer_form,
@@ -594,11 +595,13 @@ class Assistant:
         usable = bool(rewrite) and len(rewrite) <= 300 and not _refused(rewrite) and not echoed and not lead_in
         if usable and keeps_scenario and named <= set(detect_scenarios(rewrite)):
             return rewrite
-        previous = detect_scenarios(history[-1].user)
-        if previous and not named and _stands_alone(question):
+        previous = _conversation_scenarios(history)
+        if previous and not named and (_stands_alone(question) or lists_policy_questions(question)):
             # "wat gebeurt er als je je baan kwijtraakt?" after a question on B's labour market, echoed by the model:
             # read together with the previous question, the model answered that one ("de arbeidsmarkt is dynamisch").
-            # A question of its own keeps only the conversation's scenario.
+            # A question of its own keeps only the conversation's scenario. So does a request for the report's policy
+            # questions ("Welke beleidsvragen horen daarbij?" after "En voor werkgevers?" on D): glued to the two
+            # questions before it, it was answered from D's roles cell instead of D's policy questions.
             return _in_scenarios(question, previous, language)
         return carry_over(question, history, language)
 
@@ -680,6 +683,11 @@ _POINTS_TO_HISTORY = re.compile(
     r"zo'n|zulke|hetzelfde|dezelfde|ook|also|too|else|other|andere)\b",
     re.IGNORECASE,
 )
+
+
+def _conversation_scenarios(history: Sequence[Turn]) -> tuple[str, ...]:
+    """The scenarios of the latest question that named any ("En voor werkgevers?" is still about D)."""
+    return next((named for turn in reversed(history) if (named := detect_scenarios(turn.user))), ())
 
 
 def _stands_alone(question: str) -> bool:

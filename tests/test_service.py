@@ -621,6 +621,21 @@ def test_a_follow_up_that_is_a_question_of_its_own_keeps_only_the_conversations_
     assert assistant._condense(follow_up, language, history) == standalone
 
 
+def test_a_request_for_the_policy_questions_is_asked_of_the_scenario_the_conversation_is_about(
+        shared_fake_assistant: Assistant) -> None:
+    # "Welke beleidsvragen horen daarbij?" after "Wat betekent scenario D voor zzp'ers?" and "En voor werkgevers?",
+    # echoed by the model, was glued to both questions and answered from D's roles cell.
+    follow_up = "Welke beleidsvragen horen daarbij?"
+    model = FakeChatModel(script=[follow_up])
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=model)
+    history = (Turn("Wat betekent scenario D voor zzp'ers?", "Flexibel."), Turn("En voor werkgevers?", "Ook."))
+    standalone = assistant._condense(follow_up, "nl", history)
+    assert standalone == "Welke beleidsvragen horen daarbij in scenario D?"
+    answer = assistant.ask(follow_up, history)
+    assert answer.citations and {c.chunk.scenario for c in answer.citations} == {"D"}
+    assert all(c.chunk.kind in ("policy_intro", "policy_question") for c in answer.citations)
+
+
 @pytest.mark.parametrize("follow_up", ["Are there downsides to that approach?", "Hoe zit het met werkgevers?",
                                        "What about employers?", "En voor vakbonden?"])
 def test_a_follow_up_that_leans_on_the_conversation_keeps_its_topic(shared_fake_assistant: Assistant,
