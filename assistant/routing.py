@@ -141,6 +141,9 @@ _COMPARISON_FRAME = re.compile(
     r"\b(vergelijk\w*|verschil\w*|tussen|compar\w*|differ\w*|between|versus|vs|main|key|biggest|major|grootste|"
     r"belangrijkste|voornaamste|what|which|how|do|does|are|is|the|they|these|those|and|or|scenario\S*|futures?|"
     r"toekomst(?:beeld)?en|wat|hoe|welke|zijn|"
+    # "What do B and C have in common?", "Wat zijn de overeenkomsten tussen A en D?"
+    r"have|has|hebben|heeft|in|common|gemeen|gemeenschappelijk\w*|overeenkomst\w*|overeen|similar\w*|alike|"
+    r"shared?|share|delen|komen|waarin|"
     r"het|de|en|of|met|with|elkaar|each|other|van|from|to|all|alle|two|twee|three|drie|four|vier)\b",
     re.IGNORECASE,
 )

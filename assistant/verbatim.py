@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from assistant.citations import split_sentences
 from assistant.prompts import message
+from assistant.routing import detect_scenarios
 from assistant.schema import SCENARIOS, Chunk, Citation, Language
 
 # The quadrant summaries (130-180 characters, section "kwadrant-a" ...), not the page-long summary of each scenario,
@@ -56,6 +57,15 @@ def scenarios_overview(chunks: Sequence[Chunk], names: Mapping[str, str],
     heading = "scenarios_overview" if len(names) == len(SCENARIOS) else "scenarios_compared"
     lines = [f"**{message(heading, language)}**"]
     citations: list[Citation] = []
+    if 1 < len(names) < len(SCENARIOS):
+        # "What do B and C have in common?": the report says it itself of these scenarios together, in its conclusion
+        # ("Scenario's waarin samenwerking … centraal staan (B en C) bieden meer stabiliteit …").
+        for chunk in (c for c in chunks if c.scenario is None):
+            together = [s for s in split_sentences(chunk.text) if set(detect_scenarios(s)) == set(names)]
+            if together:
+                n = _cite(citations, chunk)
+                quotes = " ".join(f"“{sentence.rstrip('.')}”" for sentence in together)
+                lines.append(f"- **{message('across_scenarios', language)}**: {quotes} [{n}]")
     for letter in names:
         summary = next((c for c in chunks if c.scenario == letter and is_quadrant_summary(c)), None)
         if summary is not None:

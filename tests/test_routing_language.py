@@ -185,9 +185,13 @@ def test_groups_the_passages_do_not_mention() -> None:
 def test_a_comparison_that_names_no_topic_is_bare() -> None:
     for question in ("Vergelijk scenario A en C", "What are the main differences between scenario A and B?",
                      "Wat is het verschil tussen de prestatiemaatschappij en solowerk in crisistijd?",
-                     "How do scenarios B and D differ?", "Compare the four scenarios"):
+                     "How do scenarios B and D differ?", "Compare the four scenarios",
+                     # What they have in common asks for them as wholes too (it had read an arbitrary table row).
+                     "What do scenarios B and C have in common?", "Wat hebben B en C gemeen?",
+                     "Wat zijn de overeenkomsten tussen A en D?", "Waarin komen A en D overeen?"):
         assert is_bare_comparison(question), question
     for question in ("Vergelijk A en C op inkomenszekerheid", "Compare A and C on income security",
+                     "What do A and B have in common on income security?", "Wat hebben A en D gemeen voor zzp'ers?",
                      "Which scenario is worst for vulnerable workers?"):
         assert not is_bare_comparison(question), question
 

@@ -167,6 +167,17 @@ def test_a_comparison_of_scenarios_as_wholes_gets_their_quadrant_summaries(share
     assert assistant.ask("Vergelijk A en C op inkomenszekerheid").citations and chat.calls
 
 
+def test_what_two_scenarios_have_in_common_includes_what_the_report_says_of_them_together(
+        shared_fake_assistant: Assistant) -> None:
+    # The conclusion says it of B and C together: "(B en C) bieden meer stabiliteit en inclusiviteit".
+    answer = shared_fake_assistant.ask("What do scenarios B and C have in common?")
+    assert [c.chunk.scenario for c in answer.citations] == [None, "B", "C"]
+    assert answer.citations[0].chunk.kind == "conclusion" and "(B en C) bieden meer stabiliteit" in answer.answer
+    assert "(A en D)" not in answer.answer
+    # Of a pair it says nothing of together, only the scenarios' own summaries.
+    assert [c.chunk.scenario for c in shared_fake_assistant.ask("Wat hebben A en C gemeen?").citations] == ["A", "C"]
+
+
 def test_a_rewrite_that_copies_a_list_heading_is_not_taken_for_the_question(shared_fake_assistant: Assistant) -> None:
     # After the list of D's policy questions, the model rewrote "En voor scenario B?" as the list's heading, with
     # D's name in it: read as a comparison of B and D.
