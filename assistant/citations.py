@@ -274,9 +274,18 @@ _DOWN = re.compile(
 
 # Report words that say what is needed, and claim words that say something is needed or should be.
 _NEEDED = re.compile(r"\b(?:nodig|noodzakelijk\w*|vereist)\b", re.IGNORECASE)
+
+
+def says_needed(text: str) -> bool:
+    """Whether a sentence of the report says what is needed ("is beleid nodig dat …"), not what a scenario is like."""
+    return bool(_NEEDED.search(text))
+
+
 _OBLIGES = re.compile(
-    r"\b(?:nodig|noodzakelijk\w*|vereist|moet|moeten|dient|dienen|zou|zouden|belangrijk|need\w*|should|must|"
-    r"require\w*|necessary|essential|important|call\w* for)\b",
+    # "belangrijk"/"important" oblige only as "het is belangrijk dat/om …", "it is important to/that …": "Het onderwijs
+    # is een belangrijk onderdeel van scenario D" says what D is like (and was verified by "is beleid nodig dat …").
+    r"\b(?:nodig|noodzakelijk\w*|vereist|moet|moeten|dient|dienen|zou|zouden|belangrijk\s+(?:dat|om)|need\w*|should|"
+    r"must|require\w*|necessary|essential|important\s+(?:to|that)|call\w* for)\b",
     re.IGNORECASE,
 )
 # A claim that says why: "omdat", "because", "waardoor", "due to".

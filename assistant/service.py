@@ -32,6 +32,7 @@ from assistant.citations import (
     keep_passage,
     numbers,
     render_answer,
+    says_needed,
     select_quotes,
     sentences_per_passage,
     split_sentences,
@@ -541,7 +542,8 @@ class Assistant:
         if not groups and not topics:
             return context, alignment, quotes
 
-        if (any(_on_topic(quote, groups, topics) for _, quote in quotes)
+        # A quote on what is needed for it ("is beleid nodig dat … onderwijs …") does not say what it is like.
+        if (any(_on_topic(quote, groups, topics) and not says_needed(quote) for _, quote in quotes)
                 or any(_on_topic(s.text, groups, topics) for s in alignment.sentences)):
             if groups and len(quotes) < QUOTES and _asks_only_about_group(question, groups):
                 context, quotes = _more_on_group(context, quotes, groups, hits)
@@ -796,8 +798,9 @@ def _on_topic(text: str, groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]
 def _sentences_on(chunk: Chunk, groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]]],
                   topics: Sequence[Topic]) -> list[str]:
     """The passage's sentences that name a group or topic asked about; not its questions, which ask about a topic
-    and do not say what it is like."""
-    return [s for s in split_sentences(chunk.text) if _on_topic(s, groups, topics) and not s.rstrip().endswith("?")]
+    and do not say what it is like, nor what it says is needed."""
+    return [s for s in split_sentences(chunk.text)
+            if _on_topic(s, groups, topics) and not s.rstrip().endswith("?") and not says_needed(s)]
 
 
 # What "Wat betekent scenario D voor zzp'ers?" or "How do young people fare in scenario D?" says besides its group.

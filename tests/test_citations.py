@@ -578,6 +578,11 @@ def test_what_the_report_says_is_needed_supports_only_a_claim_that_it_is_needed(
                  "arbeidsmarkt.", intro).sentences == ()
     assert align("In scenario D is beleid nodig dat het sociaal vangnet versterkt en investeert in afstemming tussen "
                  "onderwijs en arbeidsmarkt.", intro).sentences
+    # "An important part" says what D is like, not what is needed.
+    assert align("Het onderwijs is een belangrijk onderdeel van scenario D, waarbij het sociaal vangnet versterkt en "
+                 "investeert in betere afstemming tussen onderwijs en arbeidsmarkt.", intro).sentences == ()
+    assert align("Het is belangrijk dat het sociaal vangnet wordt versterkt en dat wordt geïnvesteerd in afstemming "
+                 "tussen onderwijs en arbeidsmarkt.", intro).sentences
 
 
 def test_the_rare_words_a_dutch_question_asks_about_are_nouns_the_report_has() -> None:

@@ -793,6 +793,10 @@ def test_an_answer_that_never_names_the_topic_asked_about_quotes_the_best_passag
     # An answer that names the topic is left as it is.
     on_topic = [(0, "grote ongelijkheid")]
     assert shared_fake_assistant._on_asked_topic(question, [cell, intro], alignment, on_topic, topics, hits)[2] == on_topic
+    # Unless it only says what is needed against it: that does not say what the inequality is like.
+    needed = [(1, "Beleid is nodig om de ongelijkheid te verkleinen.")]
+    assert shared_fake_assistant._on_asked_topic(question, [cell, intro], alignment, needed, topics, hits)[2] == [
+        (2, "De sociaal-economische ongelijkheid is groot.")]
 
 
 def test_a_passage_read_and_ranked_above_the_one_quoted_answers_when_only_it_names_the_topic(
