@@ -48,7 +48,7 @@ COMPARISON_DEPTH = 20
 # suite (hit@1 0.632, MRR 0.770 -> 0.771); 2.0 (neutral too) also lifts the policy chapter above a passage that
 # merely names the topic ("Welke beleidsvragen roept het rapport op over zzp'ers?" read a development passage).
 POLICY_BOOST = 2.0
-_POLICY_KINDS = ("policy_question", "policy_intro")
+POLICY_KINDS = ("policy_question", "policy_intro")
 _POLICY_INTENT = re.compile(
     r"\b(beleidsvra\w*|beleidsopgave\w*|beleidsdilemma\w*|"
     r"policy[- ](?:questions?|issues?|challenges?|dilemmas?))",
@@ -298,7 +298,7 @@ class Retriever:
                 score *= SUMMARY_BOOST
             if (wants_gist and chunk.kind in ("conclusion", "background")) or (wants_advice and chunk.kind == "conclusion"):
                 score *= SUMMARY_BOOST
-            if wants_policy and chunk.kind in _POLICY_KINDS:
+            if wants_policy and chunk.kind in POLICY_KINDS:
                 score *= POLICY_BOOST
             if steer:
                 if chunk.scenario in the_route.scenarios:
@@ -370,7 +370,7 @@ def scenario_passage(hits: Sequence[Hit], scenario: str, query: str, topics: Seq
     # A policy question says nothing of its scenario: "Hoe kan zekerheid zonder vaste contracten ...?" was scenario
     # A's part of "In welke scenario's zijn vaste contracten gangbaar?".
     questions = asks_policy_questions(query)
-    own = [h for h in hits if h.chunk.scenario == scenario and (questions or h.chunk.kind not in _POLICY_KINDS)]
+    own = [h for h in hits if h.chunk.scenario == scenario and (questions or h.chunk.kind not in POLICY_KINDS)]
     cells = [h for h in hits[:COMPARISON_DEPTH] if h.chunk.kind == "overview_cell"]
     # Like with like: the scenario's cell in the table row (dimension) of the best-ranked cell, when it ranks.
     row = cells[0].chunk.path[:-1] if cells else None

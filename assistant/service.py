@@ -60,6 +60,7 @@ from assistant.index import IngestReport, VectorIndex, make_client
 from assistant.language import detect
 from assistant.prompts import message
 from assistant.retrieval import (
+    POLICY_KINDS,
     Retriever,
     SearchResult,
     asked_kind,
@@ -829,7 +830,7 @@ def _more_on_group(context: list[Chunk], quotes: list[tuple[int, str]],
     for chunk in (hit.chunk for hit in hits):
         if len(quotes) >= QUOTES:
             break
-        if chunk.scenario != scenario or chunk.id in quoted or chunk.kind in ("policy_intro", "policy_question"):
+        if chunk.scenario != scenario or chunk.id in quoted or chunk.kind in POLICY_KINDS:
             continue
         found = [sentence for sentence in _sentences_on(chunk, groups, ()) if sentence not in shown]
         if found:
