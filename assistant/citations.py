@@ -182,7 +182,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             # "In scenario D wordt onderwijs versterkt" was verified by "is beleid nodig dat ... het sociaal vangnet
             # versterkt en investeert in ... afstemming tussen onderwijs en arbeidsmarkt": what the report says is
             # needed is not what the scenario is. Such a sentence supports only a claim that says it is needed.
-            sents = [ps for ps in sents if not _NEEDED.search(ps)]
+            sents = [ps for ps in sents if not says_needed(ps)]
             if not sents:
                 continue
         if explains and not _CAUSE.search(passages[pi].text):
