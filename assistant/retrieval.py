@@ -26,6 +26,7 @@ from assistant.routing import (
     detect_scenarios,
     is_bare_comparison,
     is_broad_topic,
+    names_as_letters,
     route,
     strip_axis,
     strip_scenarios,
@@ -61,7 +62,9 @@ _POLICY_LIST_WORDS = (
     "question questions issues issue challenges dilemmas raise raises raised roept oproept opgeroepen horen hoort "
     "belong belongs daarbij hierbij erbij bij rapport report tno scenario scenario's scenarios welke list lijst noem geef "
     "give show toon alle "
-    "four vier main belangrijkste stelt pose poses posed asks ask key according volgens what which does do did"
+    "four vier main belangrijkste stelt pose poses posed asks ask key according volgens what which does do did "
+    # "Welke beleidsvragen spelen er bij scenario A?", "Which policy questions arise in scenario C?"
+    "spelen speelt liggen ligt gelden geldt rijzen rijst ontstaan arise arises come comes up apply applies there"
 )
 
 
@@ -265,7 +268,10 @@ class Retriever:
         # The question (its topic, without a "what does the report say about" frame), and when it uses domain
         # terms, with the report's Dutch words for them: an English question is far from the Dutch text for the
         # embedder; the Dutch terms bring it closer.
-        topic = search_text(query)
+        # Two scenarios named compare them on a topic: their names' words ("tech", "collective values") are not it,
+        # and found the technology passages for the government's role in B and C. One scenario's name is kept: an
+        # English name is close to its Dutch name in the headings of that scenario's passages.
+        topic = search_text(names_as_letters(query) if len(the_route.scenarios) > 1 else query)
         expanded = expand_query(topic)
         texts = [topic] if expanded == topic else [topic, expanded]
         embed_many = getattr(self.embedder, "embed_queries", None)

@@ -191,6 +191,24 @@ def with_scenarios(text: str, scenarios: tuple[str, ...], language: str) -> str 
     return out[:1].upper() + out[1:] if text[:1].isupper() else out
 
 
+def names_as_letters(text: str) -> str:
+    """The text with each scenario name replaced by its letter: "the solidarity-tech scenario" is "scenario B".
+
+    A name's words are not the question's topic: searched, "tech" and "collective values" found the technology
+    passages for a question on the government's role in B and C.
+    """
+    def letter(match: re.Match[str]) -> str:
+        found = [s for s, pattern in _NAME_PATTERNS.items() if pattern.search(match.group(0))]
+        return f"scenario {found[0]}" if len(found) == 1 else match.group(0)
+
+    out = _NAME_SPAN.sub(letter, text)
+    # "the scenario B scenario", "de scenario A", "scenario C boven winst": what is left of the name around it.
+    out = re.sub(r"\b(?:the|de|het)\s+(scenario [A-D])\b", r"\1", out, flags=re.IGNORECASE)
+    out = re.sub(r"\b(scenario [A-D])\s+(?:scenario|one|boven\s+winst|above\s+profits?|aan\s+zet)\b", r"\1", out,
+                 flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", out).strip()
+
+
 # The report's two axes (its 2×2 figure): technology ("technologiegedreven" or "beperkt technologiegedreven") and
 # society ("individueel" or "collectief"). "Which futures are low-tech?" asks for the scenarios on one side: C and D.
 # Read as a side only where the question speaks of scenarios, so "low-tech jobs" or "collective agreements" are
@@ -230,6 +248,29 @@ def axis_scenarios(question: str, scenarios: Mapping[str, ScenarioInfo]) -> tupl
     if chosen == set(scenarios):
         return ()
     return tuple(s for s in SCENARIOS if s in chosen)
+
+
+def axes_divided(question: str) -> tuple[str, ...]:
+    """The axes whose two ends the question asks about together ("Welke scenario's zijn collectief gericht en welke
+    individueel?": "society"; "high-tech or low-tech futures": "technology"), as the report's axis labels'
+    patterns name them; () when it asks for no division."""
+    if not re.search(_SCENARIO_WORD, question, re.IGNORECASE):
+        return ()
+    axes = []
+    if _LOW_TECH.search(question) and _HIGH_TECH.search(_LOW_TECH.sub(" ", question)):
+        axes.append("technology")
+    if _ORIENTATION.search(question):
+        ends = {word.lower().startswith("individ") for word in re.findall(_SIDE_WORD, question, re.IGNORECASE)}
+        if len(ends) == 2:
+            axes.append("society")
+    return tuple(axes)
+
+
+# The report's own lines that define an axis' two ends ("individueel gerichte: regie ligt bij het individu").
+AXIS_ENDS = {
+    "technology": re.compile(r"^(?:beperkt\s+)?technologie[\s-]*gedreven\s*:", re.IGNORECASE),
+    "society": re.compile(r"^(?:individu\w*|collectie\w*)\s+gericht\w*\s*:", re.IGNORECASE),
+}
 
 
 _ORIENTATION_WORDS = re.compile(rf"\b{_SIDE_WORD}(?:[\s-]+(?:gericht\w*|georiënteerd\w*|oriented|minded))?", re.IGNORECASE)

@@ -236,12 +236,16 @@ def test_a_question_about_one_scenario_does_not_read_the_external_developments_f
 
 def test_a_request_for_the_policy_questions_as_such_is_told_from_one_on_a_topic() -> None:
     for question in ("What are the policy questions for scenario C?", "Welke beleidsvragen roept scenario D op?",
-                     "Welke beleidsvragen horen bij de prestatiemaatschappij?", "What are the policy questions?"):
+                     "Welke beleidsvragen horen bij de prestatiemaatschappij?", "What are the policy questions?",
+                     # They "spelen", "arise", "come up": still the list, not one question chosen by its words.
+                     "Welke beleidsvragen spelen er bij scenario A?", "Which policy questions arise in scenario C?",
+                     "What policy issues come up in scenario D?", "Welke beleidsvragen gelden voor scenario B?"):
         assert lists_policy_questions(question), question
     for question in ("What policy question does the performance society raise about mental health?",
                      "Welke beleidsvragen roept scenaro C op over motivatie van werkenden?",
                      "Skillspaspoort: welke beleidsvraag hoort daarbij in scenario B?",
-                     "What are the questions for scenario C?"):
+                     "What are the questions for scenario C?",
+                     "Welke beleidsvragen over onderwijs spelen er in scenario A?"):
         assert not lists_policy_questions(question), question
 
 

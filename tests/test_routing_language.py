@@ -10,10 +10,12 @@ from assistant.language import detect, is_dutch_word
 from assistant.retrieval import search_text
 from assistant.routing import (
     asks_every_scenario,
+    axes_divided,
     axis_scenarios,
     detect_scenarios,
     is_bare_comparison,
     is_broad_topic,
+    names_as_letters,
     route,
     strip_axis,
 )
@@ -308,3 +310,22 @@ def test_the_axis_words_that_chose_the_scenarios_are_not_searched() -> None:
     # Technology asked of them stays the topic.
     assert strip_axis("Which futures are low-tech, and what does technology look like there?") == (
         "Which futures are, and what does technology look like there?")
+
+
+def test_a_question_on_both_ends_of_an_axis_asks_for_the_division_itself() -> None:
+    assert axes_divided("Welke scenario's zijn collectief gericht en welke individueel?") == ("society",)
+    assert axes_divided("Which futures are high-tech and which low-tech?") == ("technology",)
+    # One end chooses scenarios (axis_scenarios); words of an axis outside a question on scenarios are a topic.
+    assert axes_divided("Which futures are low-tech?") == ()
+    assert axes_divided("Are collective agreements or individual contracts more common?") == ()
+
+
+def test_a_scenario_name_is_searched_as_its_letter() -> None:
+    # "tech" and "collective values" are the names' words, not the topic: searched, they found technology passages
+    # for a question on the government's role.
+    assert names_as_letters("How does the government's role differ between the solidarity-tech scenario and the "
+                            "collective values one?") == "How does the government's role differ between scenario B and scenario C?"
+    assert names_as_letters("Hoe zit het met collectieve waarden boven winst?") == "Hoe zit het met scenario C?"
+    assert names_as_letters("Wat gebeurt er in Solowerk in crisistijd met vakbonden?") == (
+        "Wat gebeurt er in scenario D met vakbonden?")
+    assert names_as_letters("Vergelijk scenario A en C") == "Vergelijk scenario A en C"
