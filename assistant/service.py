@@ -72,7 +72,15 @@ from assistant.retrieval import (
     search_text,
     without_answer_form,
 )
-from assistant.routing import REPORT_WORD, asks_every_scenario, detect_scenarios, strip_scenarios, with_scenarios
+from assistant.routing import (
+    AXIS_ENDS,
+    REPORT_WORD,
+    asks_every_scenario,
+    axes_divided,
+    detect_scenarios,
+    strip_scenarios,
+    with_scenarios,
+)
 from assistant.schema import SCENARIOS, Answer, Chunk, Hit, Language, Sentence, Timings, Turn
 from assistant.text import SUPERLATIVE
 
@@ -398,6 +406,7 @@ class Assistant:
             # "Which scenarios offer the most stability?": the report answers it itself, across scenarios, in its
             # conclusion ("(B en C) bieden meer stabiliteit"); each scenario's own passage says only what it is like.
             context, quotes = self._with_report_comparison(standalone, context, quotes, result.hits)
+            context, quotes = self._with_axis_ends(standalone, context, quotes)
         if comparison and language == "nl":
             cells = {context[pi].id for pi, _ in quotes if context[pi].kind == "overview_cell"}
             alignment = _without_restated_cells(alignment, cells)
@@ -577,6 +586,23 @@ class Assistant:
             if found:
                 context = [*context, passage]
                 quotes = [*((len(context) - 1, sentence) for sentence in found), *quotes]
+        return context, quotes
+
+    def _with_axis_ends(self, question: str, context: list[Chunk],
+                        quotes: list[tuple[int, str]]) -> tuple[list[Chunk], list[tuple[int, str]]]:
+        """The context and quotes, led by the report's definition of both ends of an axis the question divides the
+        scenarios by ("Welke scenario's zijn collectief gericht en welke individueel?": "individueel gerichte: regie
+        ligt bij het individu", "collectief gericht: Regie ligt bij het collectief"); each scenario's cell then says
+        on which side it is."""
+        for axis in axes_divided(question):
+            for chunk in self.chunks:
+                ends = [s for s in split_sentences(chunk.text) if AXIS_ENDS[axis].search(s)]
+                if len(ends) == 2:
+                    if chunk not in context:
+                        context = [*context, chunk]
+                    at = context.index(chunk)
+                    quotes = [*((at, end) for end in ends), *(q for q in quotes if q[0] != at or q[1] not in ends)]
+                    break
         return context, quotes
 
     def _condense(self, question: str, language: Language, history: tuple[Turn, ...]) -> str:

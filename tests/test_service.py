@@ -904,3 +904,19 @@ def test_a_comparison_clause_glued_to_the_next_scenario_is_checked_against_that_
     alignment = align(draft, [a, b])
     assert {(s.text.split(":")[0][:10], s.markers) for s in alignment.sentences} == {
         ("Scenario A", (1,)), ("Scenario B", (2,))}
+
+
+def test_a_question_on_both_ends_of_an_axis_is_answered_with_the_reports_definition_of_them(
+        shared_fake_assistant: Assistant) -> None:
+    # "Welke scenario's zijn collectief gericht en welke individueel?" was answered with each scenario's society cell
+    # and a conclusion on stability; the report defines the two ends itself, in its overview of the scenarios.
+    answer = shared_fake_assistant.ask("Welke scenario's zijn collectief gericht en welke individueel?")
+    assert not answer.refused
+    ends = [s for s in answer.sentences if "regie ligt bij het" in s.text.lower()]
+    assert [s.text.lower()[:20] for s in ends] == ["individueel gerichte", "collectief gericht: "]
+    cited = {c.n: c.chunk for c in answer.citations}
+    assert all(cited[s.markers[0]].scenario is None for s in ends)
+    assert answer.answer.index("regie ligt bij het individu") < answer.answer.index("- **Scenario")
+    # One end of an axis asks which scenarios are there, not what the axis is.
+    one_end = shared_fake_assistant.ask("Welke scenario's zijn collectief gericht?")
+    assert "regie ligt bij het" not in one_end.answer.lower()
