@@ -125,6 +125,7 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     obliges = bool(_OBLIGES.search(sentence))
     direction = _direction(sentence)
     defines = definition(sentence)
+    claim_actors = bool(actors(sentence))
     # A claim about a person or organisation the question names needs a passage that names it, and by meaning a
     # sentence that does: "The Goldschmeding Foundation is a non-profit that supports the unemployed" was verified
     # by a sentence on social security, "Het CPB zegt dat A technologiegedreven is" by a passage without the CPB.
@@ -183,6 +184,11 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             # versterkt en investeert in ... afstemming tussen onderwijs en arbeidsmarkt": what the report says is
             # needed is not what the scenario is. Such a sentence supports only a claim that says it is needed.
             sents = [ps for ps in sents if not says_needed(ps)]
+            if not sents:
+                continue
+        if claim_actors:
+            previous = dict(zip(passage_sents[pi][1:], passage_sents[pi], strict=False))
+            sents = [ps for ps in sents if same_actor(claim_text, ps, previous.get(ps, ""))]
             if not sents:
                 continue
         if explains and not _CAUSE.search(passages[pi].text):
@@ -301,6 +307,50 @@ _CAUSE = re.compile(
     r"zodat|om)\b",
     re.IGNORECASE,
 )
+
+
+# Who does something in the report: a claim that has one actor do what the report says of another is not supported
+# ("De overheid heeft zich sterk gemaakt voor eerlijke tarieven", from "Zij hebben zich sterk gemaakt …", where "zij"
+# is the union for the self-employed; "The workforce is flexible … with little risk", from "Werkgevers zijn blij met
+# flexibele inzetbaarheid van personeel, zonder grote risico's").
+_ACTORS = {
+    "government": re.compile(r"\b(?:rijks)?overhe(?:id|den)\b|\bgovernments?\b|\bthe state\b|\bauthorities\b",
+                             re.IGNORECASE),
+    "employers": re.compile(r"\bwerkgever\w*|\bemployers?\b|\bopdrachtgever\w*|\bbedrijven\b|\bcompan(?:y|ies)\b|"
+                            r"\bbusinesses\b|\bfirms?\b", re.IGNORECASE),
+    "unions": re.compile(r"\bvakbond\w*|\bunions?\b", re.IGNORECASE),
+    "self-employed": re.compile(r"\bzzp\w*|\bzelfstandigen\b|\bself[- ]employed\b|\bfreelancers?\b", re.IGNORECASE),
+    "workers": re.compile(r"\bwerkenden\b|\bwerknemers?\b|\bpersoneel\b|\bmedewerkers?\b|\bworkers?\b|\bemployees?\b|"
+                          r"\bstaff\b|\bworkforce\b|\bberoepsbevolking\b", re.IGNORECASE),
+}
+# What a sentence starts with before its subject: "De meeste werkgevers", "Traditionele vakbonden".
+_SUBJECT_START = re.compile(r"^\W*(?:(?:de|het|een|the|a|an)\s+)?(?:[\w’'-]+\s+)?", re.IGNORECASE)
+_PRONOUN_LEAD = re.compile(r"^\W*(?:zij|ze|they)\b", re.IGNORECASE)
+
+
+def actors(text: str) -> list[str]:
+    """The actors a text names (government, employers, unions, self-employed, workers), in order of appearance."""
+    found = sorted((match.start(), name) for name, pattern in _ACTORS.items() if (match := pattern.search(text)))
+    return [name for _, name in found]
+
+
+def _subject(sentence: str, previous: str) -> str | None:
+    """The actor a report sentence starts with (through "Zij …", the one the sentence before starts with)."""
+    if _PRONOUN_LEAD.match(sentence):
+        return _subject(previous, "") if previous else None
+    start = _SUBJECT_START.match(sentence)
+    head = sentence[: (start.end() if start else 0)] + " ".join(sentence[(start.end() if start else 0):].split()[:1])
+    named = actors(head)
+    return named[0] if named else None
+
+
+def same_actor(claim: str, sentence: str, previous: str = "") -> bool:
+    """Whether a report sentence that starts with an actor (or points to one with "zij") speaks of an actor the
+    claim names: what it says of that actor is not said of another one. Actors named further on do not count
+    ("De langdurige staatssteunuitgaven aan falende bedrijven …" is not about companies)."""
+    wanted = actors(claim)
+    subject = _subject(sentence, previous) if wanted else None
+    return subject is None or subject in wanted
 
 
 def _direction(text: str) -> int:
@@ -605,7 +655,7 @@ def comparing_sentences(question: str, passage: Chunk, quotes: Sequence[str], em
 
 
 # A sentence that starts by pointing back ("Dit leidt tot onzekerheid", "Hierdoor ..."): alone, it does not say what.
-_POINTS_BACK = re.compile(r"^(?:dit|dat|deze|hierdoor|daardoor|hiermee|daarmee|hierbij|daarbij|daarom|this|that|these)\b",
+_POINTS_BACK = re.compile(r"^(?:dit|dat|deze|hierdoor|daardoor|hiermee|daarmee|hierbij|daarbij|daarom|zij|ze|this|that|these|they)\b",
                           re.IGNORECASE)
 
 

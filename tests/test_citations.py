@@ -13,6 +13,7 @@ from assistant.citations import (
     definition,
     keep_passage,
     render_answer,
+    same_actor,
     select_quotes,
     sentences_per_passage,
     split_sentences,
@@ -623,3 +624,33 @@ def test_topics_are_the_specific_glossary_terms_a_question_names() -> None:
     assert [words for _, words in topics_named("Where is platform work common?",
                                                specific_topics(["platformwerk", "platforms"], most=2))] == [
         ("platformwerk",)]
+
+
+def test_a_claim_about_one_actor_is_not_verified_by_what_the_report_says_of_another() -> None:
+    # "De overheid heeft zich sterk gemaakt voor eerlijke tarieven" shared nearly every word with "Zij hebben zich
+    # sterk gemaakt voor eerlijke tarieven …", where "zij" is the union for the self-employed.
+    text = ("De vakbond voor zelfstandigen is bovendien sterker geworden. Zij hebben zich sterk gemaakt voor eerlijke "
+            "tarieven en bescherming tegen uitbuiting. De overheid beperkt zich tot minimale vangnetten.")
+    passage = [_chunk("d", "D", text)]
+    wrong = "De overheid heeft zich sterk gemaakt voor eerlijke tarieven en bescherming tegen uitbuiting."
+    right = "De vakbond heeft zich sterk gemaakt voor eerlijke tarieven en bescherming tegen uitbuiting."
+    assert align(wrong, passage).dropped == (wrong,)
+    assert [s.text for s in align(right, passage).sentences] == [right]
+    # What the employers are glad of is not what the workforce is.
+    employers = "Werkgevers zijn blij met flexibele inzetbaarheid van personeel, zonder grote risico's."
+    assert not same_actor("The workforce is flexible, with little risk.", employers)
+    assert same_actor("Employers are glad that staff can be deployed flexibly.", employers)
+    # A sentence that names no one, or lists the claim's actor among others, can support it.
+    assert same_actor("Self-employed workers face fierce competition.", "Concurrentie onder zelfstandigen is hevig.")
+    assert same_actor("Employers and unions work together.",
+                      "collectieve regie: overheid, werkgevers, onderwijs en vakbonden werken samen")
+    assert same_actor("Most employers have an active personnel policy.",
+                      "De meeste werkgevers voeren een actief personeelsbeleid.")
+
+
+def test_a_quote_that_starts_with_they_comes_with_the_sentence_that_says_who() -> None:
+    who = "De vakbond voor zelfstandigen is bovendien sterker geworden."
+    they = "Zij hebben zich sterk gemaakt voor eerlijke tarieven en bescherming tegen uitbuiting."
+    passage = [_chunk("d", "D", f"Traditionele vakbonden hebben moeite. {who} {they}")]
+    assert select_quotes("Wie maakt zich sterk voor eerlijke tarieven?", passage, FakeEmbedder(), k=1)[:2] == [
+        (0, who), (0, they)]
