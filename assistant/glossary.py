@@ -342,6 +342,14 @@ def expand_query(question: str) -> str:
     return question if not extra else f"{question} {' '.join(extra)}"
 
 
+def report_words_for(question: str) -> frozenset[str]:
+    """The report's Dutch words for the domain terms a question uses, that the question does not use itself
+    ("Are these the only possible futures?" -> "volledig")."""
+    asked = set(re.findall(r"\w+", question.lower()))
+    return frozenset(word for pattern, words in _COMPILED if pattern.search(question)
+                     for word in re.findall(r"[\w-]+", words.lower()) if len(word) >= 4 and word not in asked)
+
+
 def add_glosses(answer: str) -> str:
     """Add an English gloss after the first occurrence of each Dutch key term, unless one is there.
 

@@ -266,6 +266,20 @@ def axes_divided(question: str) -> tuple[str, ...]:
     return tuple(axes)
 
 
+# "Welke twee assen zijn er gekozen?", "What are the two axes of the scenarios?", "Op welke kernonzekerheden zijn de
+# scenario's gebaseerd?": which axes, not how the method chooses them.
+_WHICH_AXES = re.compile(
+    r"\b(?:welke|wat\s+zijn|what\s+(?:are|were)|which|name|noem)\b[^?.!]{0,30}?\b(?:assen|axes|kernonzekerheden|"
+    # The overview table has dimensions too: only "two dimensions" are the axes.
+    r"(?:core|key|critical|main)\s+uncertainties|(?:two|twee)\s+(?:dimensies|dimensions))\b",
+    re.IGNORECASE)
+
+
+def asks_which_axes(question: str) -> bool:
+    """Whether the question asks which axes (core uncertainties) the report's scenarios are built on."""
+    return bool(_WHICH_AXES.search(question)) and not detect_scenarios(question)
+
+
 # The report's own lines that define an axis' two ends ("individueel gerichte: regie ligt bij het individu").
 AXIS_ENDS = {
     "technology": re.compile(r"^(?:beperkt\s+)?technologie[\s-]*gedreven\s*:", re.IGNORECASE),

@@ -76,6 +76,7 @@ from assistant.routing import (
     AXIS_ENDS,
     REPORT_WORD,
     asks_every_scenario,
+    asks_which_axes,
     axes_divided,
     detect_scenarios,
     strip_scenarios,
@@ -390,6 +391,8 @@ class Assistant:
             alignment, quotes = self._focus(standalone, context, alignment)
             context, alignment, quotes = self._on_asked_topic(standalone, context, alignment, quotes, topics,
                                                               result.hits)
+            if asks_which_axes(standalone) and self._axis_definition is not None:
+                context, alignment, quotes = self._axes(context, alignment)
         # A loosely related question ("How do I file my taxes?" 0.30, "What are the opening hours of TNO?" 0.32) whose
         # draft verifies nowhere is off-topic: quotes alone would be the passages nearest to it. On the answer suite,
         # the answerable questions answered by quotes alone all have a best passage at >= 0.40 but one (0.33).
@@ -588,22 +591,45 @@ class Assistant:
                 quotes = [*((len(context) - 1, sentence) for sentence in found), *quotes]
         return context, quotes
 
+    @cached_property
+    def _axis_definition(self) -> tuple[Chunk, str, dict[str, list[str]]] | None:
+        """The passage where the report defines its two axes: the chunk, its sentence introducing them ("… op basis van
+        de volgende twee kernonzekerheden."), and per axis the lines defining its two ends."""
+        for chunk in self.chunks:
+            sentences = split_sentences(chunk.text)
+            ends = {axis: [s for s in sentences if pattern.search(s)] for axis, pattern in AXIS_ENDS.items()}
+            if all(len(lines) == 2 for lines in ends.values()):
+                intro = next((s for s in sentences if re.search(r"kernonzekerhe", s, re.IGNORECASE)), "")
+                return chunk, intro, ends
+        return None
+
     def _with_axis_ends(self, question: str, context: list[Chunk],
                         quotes: list[tuple[int, str]]) -> tuple[list[Chunk], list[tuple[int, str]]]:
         """The context and quotes, led by the report's definition of both ends of an axis the question divides the
         scenarios by ("Welke scenario's zijn collectief gericht en welke individueel?": "individueel gerichte: regie
         ligt bij het individu", "collectief gericht: Regie ligt bij het collectief"); each scenario's cell then says
         on which side it is."""
-        for axis in axes_divided(question):
-            for chunk in self.chunks:
-                ends = [s for s in split_sentences(chunk.text) if AXIS_ENDS[axis].search(s)]
-                if len(ends) == 2:
-                    if chunk not in context:
-                        context = [*context, chunk]
-                    at = context.index(chunk)
-                    quotes = [*((at, end) for end in ends), *(q for q in quotes if q[0] != at or q[1] not in ends)]
-                    break
-        return context, quotes
+        axes = axes_divided(question)
+        if not axes or self._axis_definition is None:
+            return context, quotes
+        chunk, _, ends = self._axis_definition
+        lines = [line for axis in axes for line in ends[axis]]
+        if chunk not in context:
+            context = [*context, chunk]
+        at = context.index(chunk)
+        return context, [*((at, line) for line in lines), *(q for q in quotes if q[0] != at or q[1] not in lines)]
+
+    def _axes(self, context: list[Chunk], alignment: Alignment) -> tuple[list[Chunk], Alignment, list[tuple[int, str]]]:
+        """"Welke twee assen zijn er gekozen?": the report's own lines that name its axes and define their ends. The
+        method appendix, which ranked first, says how axes are chosen, not which ones were."""
+        assert self._axis_definition is not None
+        chunk, intro, ends = self._axis_definition
+        read = context if chunk in context else [*context, chunk]
+        at = read.index(chunk)
+        lines = [intro, *(line for axis_lines in ends.values() for line in axis_lines)]
+        # The model's own words on them ("The two axes are trends and onzekerheden") would only restate them, or not.
+        unused = Alignment((), (), (*alignment.dropped, *(s.text for s in alignment.sentences)))
+        return read, unused, [(at, line) for line in lines if line]
 
     def _condense(self, question: str, language: Language, history: tuple[Turn, ...]) -> str:
         """A standalone version of a follow-up; falls back to carrying the previous question's scenario."""

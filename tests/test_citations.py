@@ -636,6 +636,8 @@ def test_a_claim_about_one_actor_is_not_verified_by_what_the_report_says_of_anot
     right = "De vakbond heeft zich sterk gemaakt voor eerlijke tarieven en bescherming tegen uitbuiting."
     assert align(wrong, passage).dropped == (wrong,)
     assert [s.text for s in align(right, passage).sentences] == [right]
+    # A passage can start with "Zij …" (the sentence that says who ended the passage before): no one to verify.
+    assert align(wrong, [_chunk("d", "D", text.split(". ", 1)[1])]).dropped == (wrong,)
     # What the employers are glad of is not what the workforce is.
     employers = "Werkgevers zijn blij met flexibele inzetbaarheid van personeel, zonder grote risico's."
     assert not same_actor("The workforce is flexible, with little risk.", employers)
@@ -654,3 +656,22 @@ def test_a_quote_that_starts_with_they_comes_with_the_sentence_that_says_who() -
     passage = [_chunk("d", "D", f"Traditionele vakbonden hebben moeite. {who} {they}")]
     assert select_quotes("Wie maakt zich sterk voor eerlijke tarieven?", passage, FakeEmbedder(), k=1)[:2] == [
         (0, who), (0, they)]
+
+
+def test_a_sentence_with_the_reports_word_for_a_term_asked_is_quoted_before_a_near_tie() -> None:
+    # "Are these four scenarios the only possible futures?" quoted the overview table's introduction (0.516) over
+    # "Deze scenario's zijn niet volledig" (0.488): the glossary's word for "only possible" is "volledig".
+    table = _chunk("t", None, "Deze tabel biedt een overzicht van de verschillen tussen de vier toekomstscenario's.")
+    answer = _chunk("s", None, "Deze scenario's zijn niet volledig; er zijn meer scenario's te bedenken.")
+
+    class Tied(FakeEmbedder):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return [[1.0, 0.0] if "tabel" in t else [0.97, 0.243] for t in texts]
+
+        def embed_query(self, text: str) -> list[float]:
+            return [1.0, 0.0]
+
+    question = "Are these four scenarios the only possible futures?"
+    assert select_quotes(question, [table, answer], Tied(), k=1)[0][0] == 1
+    # Without a glossary term in the question, the closer sentence stays first.
+    assert select_quotes("Which table compares the futures?", [table, answer], Tied(), k=1)[0][0] == 0

@@ -10,6 +10,7 @@ from assistant.language import detect, is_dutch_word
 from assistant.retrieval import search_text
 from assistant.routing import (
     asks_every_scenario,
+    asks_which_axes,
     axes_divided,
     axis_scenarios,
     detect_scenarios,
@@ -329,3 +330,12 @@ def test_a_scenario_name_is_searched_as_its_letter() -> None:
     assert names_as_letters("Wat gebeurt er in Solowerk in crisistijd met vakbonden?") == (
         "Wat gebeurt er in scenario D met vakbonden?")
     assert names_as_letters("Vergelijk scenario A en C") == "Vergelijk scenario A en C"
+
+
+def test_which_axes_the_scenarios_are_built_on_is_told_from_how_they_are_chosen() -> None:
+    for question in ("Welke twee assen zijn er gekozen?", "What are the two axes of the scenarios?",
+                     "Op welke kernonzekerheden zijn de scenario's gebaseerd?", "What are the two dimensions?"):
+        assert asks_which_axes(question), question
+    for question in ("How were the axes chosen?", "Welke methode is gebruikt?", "Wat zijn de assen van scenario A?",
+                     "Which dimensions does the overview table use?"):
+        assert not asks_which_axes(question), question

@@ -920,3 +920,19 @@ def test_a_question_on_both_ends_of_an_axis_is_answered_with_the_reports_definit
     # One end of an axis asks which scenarios are there, not what the axis is.
     one_end = shared_fake_assistant.ask("Welke scenario's zijn collectief gericht?")
     assert "regie ligt bij het" not in one_end.answer.lower()
+
+
+def test_which_axes_is_answered_with_the_reports_own_lines_that_name_them(shared_fake_assistant: Assistant) -> None:
+    # "En welke twee assen zijn er gekozen?" read the method appendix (how axes are chosen) and quoted it; the report
+    # names its two axes and their ends in its overview of the scenarios.
+    chat = FakeChatModel(script=["De twee assen zijn trends en onzekerheden."] * 3)
+    assistant = Assistant(shared_fake_assistant.settings, embedder=shared_fake_assistant.embedder, chat_model=chat)
+    answer = assistant.ask("Welke twee assen zijn er gekozen?")
+    assert not answer.refused and all(s.quote for s in answer.sentences)
+    texts = [s.text for s in answer.sentences]
+    assert any("twee kernonzekerheden" in t for t in texts)
+    assert sum("regie ligt bij het" in t.lower() for t in texts) == 2
+    assert sum("technologie gedreven:" in t.lower() for t in texts) == 2
+    # The model's own account of them is not part of the answer, however it verifies.
+    assert "De twee assen zijn trends en onzekerheden." in answer.dropped
+    assert len(answer.citations) == 1
