@@ -317,15 +317,19 @@ _CAUSE = re.compile(
 _ACTORS = {
     "government": re.compile(r"\b(?:rijks)?overhe(?:id|den)\b|\bgovernments?\b|\bthe state\b|\bauthorities\b",
                              re.IGNORECASE),
-    "employers": re.compile(r"\bwerkgever\w*|\bemployers?\b|\bopdrachtgever\w*|\bbedrijven\b|\bcompan(?:y|ies)\b|"
+    "employers": re.compile(r"\bwerkgever\w*|\bemployers?\b|\bbig tech\b|\btech\w*bedrijven\b|\btech compan\w*|\bopdrachtgever\w*|\bbedrijven\b|\bcompan(?:y|ies)\b|"
                             r"\bbusinesses\b|\bfirms?\b", re.IGNORECASE),
     "unions": re.compile(r"\bvakbond\w*|\bunions?\b", re.IGNORECASE),
     "self-employed": re.compile(r"\bzzp\w*|\bzelfstandigen\b|\bself[- ]employed\b|\bfreelancers?\b", re.IGNORECASE),
     "workers": re.compile(r"\bwerkenden\b|\bwerknemers?\b|\bpersoneel\b|\bmedewerkers?\b|\bworkers?\b|\bemployees?\b|"
                           r"\bstaff\b|\bworkforce\b|\bberoepsbevolking\b", re.IGNORECASE),
 }
-# What a sentence starts with before its subject: "De meeste werkgevers", "Traditionele vakbonden".
-_SUBJECT_START = re.compile(r"^\W*(?:(?:de|het|een|the|a|an)\s+)?(?:[\w’'-]+\s+)?", re.IGNORECASE)
+# The actors whose role a question can ask about (workers and the self-employed are groups: glossary.GROUPS).
+INSTITUTIONS = frozenset({"government", "employers", "unions"})
+# A sentence's subject is in its first words, before a preposition: "De meeste werkgevers voeren", "Traditionele
+# vakbonden hebben", "overheid coördineert"; not "De inzet van personeel" (the deployment, not the staff).
+_SUBJECT_WORDS = 4
+_PREPOSITION = re.compile(r"^(?:van|voor|met|aan|op|bij|in|door|over|of|for|with|to|by|on|at)$", re.IGNORECASE)
 _PRONOUN_LEAD = re.compile(r"^\W*(?:zij|ze|they)\b", re.IGNORECASE)
 
 
@@ -340,10 +344,20 @@ def _subject(sentence: str, previous: str) -> str | None:
     when that sentence is not in the passage: a passage can start with "Zij hebben zich sterk gemaakt …")."""
     if _PRONOUN_LEAD.match(sentence):
         return (_subject(previous, "") if previous else None) or "someone"
-    start = _SUBJECT_START.match(sentence)
-    head = sentence[: (start.end() if start else 0)] + " ".join(sentence[(start.end() if start else 0):].split()[:1])
-    named = actors(head)
-    return named[0] if named else None
+    head: list[str] = []
+    for word in sentence.split()[:_SUBJECT_WORDS]:
+        if _PREPOSITION.match(word.strip(",;:")):
+            break
+        head.append(word)
+    named = actors(" ".join(head))
+    # "overheid, werkgevers, onderwijs en vakbonden werken samen": a list of actors is no one actor's doing.
+    return named[0] if len(named) == 1 else None
+
+
+def acts_in(text: str, actor: str) -> bool:
+    """Whether a sentence of the text has the actor as its subject ("De overheid speelt meer een faciliterende rol")."""
+    sentences = split_sentences(text)
+    return any(_subject(s, previous) == actor for previous, s in zip(["", *sentences], sentences, strict=False))
 
 
 def same_actor(claim: str, sentence: str, previous: str = "") -> bool:

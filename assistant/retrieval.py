@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
+from assistant.citations import INSTITUTIONS, actors, acts_in
 from assistant.corpus import ScenarioInfo
 from assistant.glossary import (
     Topic,
@@ -367,12 +368,15 @@ def fuse(results: Sequence[SearchResult], k: int) -> SearchResult:
     return SearchResult(first.query, first.route, tuple(hits), first.best_dense, first.listed)
 
 
-def scenario_passage(hits: Sequence[Hit], scenario: str, query: str, topics: Sequence[Topic] = ()) -> Hit | None:
+def scenario_passage(hits: Sequence[Hit], scenario: str, query: str, topics: Sequence[Topic] = (),
+                     pair: bool = False) -> Hit | None:
     """The passage a comparison reads for one scenario: its overview table cell where that ranks in the top
     COMPARISON_DEPTH (the cells answer "compare on X" compactly, and the report's comparisons are built on
     them), preferably in the same table row as the best-ranked cell; else the scenario's best hit that says
     something of it (its policy questions only when the query asks for them). Of the specific `topics` asked about
-    (glossary.topics_named), a passage that names one is read before a cell that does not."""
+    (glossary.topics_named), a passage that names one is read before a cell that does not. Comparing a `pair` of
+    scenarios on what the government, employers or unions do, a passage where that actor does something is read
+    before a cell that only lists it."""
     # A policy question says nothing of its scenario: "Hoe kan zekerheid zonder vaste contracten ...?" was scenario
     # A's part of "In welke scenario's zijn vaste contracten gangbaar?".
     questions = asks_policy_questions(query)
@@ -396,6 +400,13 @@ def scenario_passage(hits: Sequence[Hit], scenario: str, query: str, topics: Seq
     if topics and not (cell and names_topic_strictly(cell.chunk.text, topics)):
         # "Is there a four-day work week in any scenario?" read B's labour-market cell; B's text has "4-daagse werkweek".
         cell = next((h for h in own if names_topic_strictly(h.chunk.text, topics)), cell)
+    wanted = [actor for actor in actors(strip_scenarios(query)) if actor in INSTITUTIONS] if pair else []
+    if len(wanted) == 1 and not (cell and acts_in(cell.chunk.text, wanted[0])):
+        # "How does the government's role differ between B and C?" read B's roles cell, where the government is one
+        # of a list ("overheid, werkgevers, onderwijs en vakbonden werken samen"); B's text, ranked fifth, says what
+        # it does: "De overheid speelt meer een faciliterende dan een regulerende rol". Across all four scenarios,
+        # the table row is the overview the report gives ("Wat is de rol van vakbonden in de verschillende scenario's?").
+        cell = next((h for h in own[:COMPARISON_DEPTH] if acts_in(h.chunk.text, wanted[0])), cell)
     return cell or next(iter(own), None)
 
 

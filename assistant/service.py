@@ -501,7 +501,8 @@ class Assistant:
             return [h.chunk for h in result.hits[: self.settings.context_k]]
         # The same rule that made the retriever keep these passages among the hits, and a passage on the topic asked.
         picked = [hit.chunk for scenario in result.route.scenarios
-                  if (hit := scenario_passage(result.hits, scenario, result.query, topics)) is not None]
+                  if (hit := scenario_passage(result.hits, scenario, result.query, topics,
+                                              pair=result.route.named and len(result.route.scenarios) == 2)) is not None]
         return picked or [h.chunk for h in result.hits[: self.settings.context_k]]
 
     def _focus(self, question: str, context: Sequence[Chunk], alignment: Alignment) -> tuple[Alignment, list[tuple[int, str]]]:

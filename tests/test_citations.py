@@ -7,6 +7,7 @@ import re
 from assistant.citations import (
     LEXICAL_MIN,
     Alignment,
+    acts_in,
     add_quotes,
     align,
     counts_supported,
@@ -675,3 +676,16 @@ def test_a_sentence_with_the_reports_word_for_a_term_asked_is_quoted_before_a_ne
     assert select_quotes(question, [table, answer], Tied(), k=1)[0][0] == 1
     # Without a glossary term in the question, the closer sentence stays first.
     assert select_quotes("Which table compares the futures?", [table, answer], Tied(), k=1)[0][0] == 0
+
+
+def test_the_actor_a_report_sentence_is_about_is_the_one_it_starts_with() -> None:
+    assert acts_in("De meeste werkgevers voeren een actief personeelsbeleid.", "employers")
+    assert acts_in("overheid coördineert; regio's en brancheorganisaties voeren uit", "government")
+    # Not the staff of "De inzet van personeel", nor one of a list of actors, nor one named further on.
+    assert not acts_in("De inzet van personeel is voor hen projectmatig.", "workers")
+    assert not acts_in("collectieve regie: overheid, werkgevers, onderwijs en vakbonden werken samen", "government")
+    assert not acts_in("De langdurige staatssteunuitgaven aan falende bedrijven zijn groot.", "employers")
+    # Big Tech is companies: a claim about it is verified by what the report says of them.
+    big_tech = ("Big Tech bedrijven zijn opgesplitst of onder publieke co-governance gebracht, waardoor de overheid "
+                "beter kan sturen.")
+    assert same_actor("Big Tech was split up, so the government can steer better.", big_tech)

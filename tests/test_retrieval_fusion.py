@@ -258,3 +258,20 @@ def test_a_comparison_about_a_group_reads_each_scenarios_passage_that_names_it()
     # The overview cell answers "compare on X" compactly; asked about vulnerable workers, D's text names them.
     assert scenario_passage([cell, text], "D", "How do A and D differ on the role of employers?") == cell
     assert scenario_passage([cell, text], "D", "How do A and D differ for vulnerable workers?") == text
+
+
+def test_comparing_two_scenarios_on_an_actor_reads_the_passage_where_that_actor_acts() -> None:
+    def hit(cid: str, kind: str, text: str, score: float) -> Hit:
+        return Hit(Chunk(cid, cid, ("X", cid), "B", kind, None, text, 0, len(text)), score)
+
+    # B's roles cell lists the government among others; B's text says what it does.
+    cell = hit("cell", "overview_cell", "collectieve regie: overheid, werkgevers, onderwijs en vakbonden werken samen\n"
+                                        "sectorale allianties", 0.9)
+    text = hit("text", "scenario_text", "Werkenden nemen meer regie. De overheid speelt meer een faciliterende dan een "
+                                        "regulerende rol: zij stelt kaders vast.", 0.5)
+    question = "How does the government's role differ between scenario B and scenario C?"
+    assert scenario_passage([cell, text], "B", question, pair=True) == text
+    # Across all four scenarios the table row is the report's overview; a cell where the actor acts answers too.
+    assert scenario_passage([cell, text], "B", "Wat is de rol van de overheid in de verschillende scenario's?") == cell
+    acting = hit("cell2", "overview_cell", "overheid coördineert; regio's en brancheorganisaties voeren uit", 0.9)
+    assert scenario_passage([acting, text], "B", question, pair=True) == acting
