@@ -356,8 +356,25 @@ def _subject(sentence: str, previous: str) -> str | None:
 
 def acts_in(text: str, actor: str) -> bool:
     """Whether a sentence of the text has the actor as its subject ("De overheid speelt meer een faciliterende rol")."""
+    return bool(sentences_by(text, actor))
+
+
+# "Is scenario D good for employers?", "can people work for foreign employers?": who it is for, not who acts.
+_FOR = re.compile(r"\b(?:for|voor)\s+(?:(?:the|de|het)\s+)?(?:[\w’'-]+\s+)?$", re.IGNORECASE)
+
+
+def asked_institution(question: str) -> str | None:
+    """The one institution (government, employers, unions) a question asks about as the one acting ("What does
+    the government do?", "is there any union …?"), not as the one something is for ("good for employers?")."""
+    found = {name for name in INSTITUTIONS for match in _ACTORS[name].finditer(question)
+             if not _FOR.search(question[: match.start()])}
+    return found.pop() if len(found) == 1 else None
+
+
+def sentences_by(text: str, actor: str) -> list[str]:
+    """The sentences of a text whose subject is the actor (through "Zij …" too)."""
     sentences = split_sentences(text)
-    return any(_subject(s, previous) == actor for previous, s in zip(["", *sentences], sentences, strict=False))
+    return [s for previous, s in zip(["", *sentences], sentences, strict=False) if _subject(s, previous) == actor]
 
 
 def same_actor(claim: str, sentence: str, previous: str = "") -> bool:

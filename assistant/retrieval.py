@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.citations import INSTITUTIONS, actors, acts_in
+from assistant.citations import acts_in, asked_institution
 from assistant.corpus import ScenarioInfo
 from assistant.glossary import (
     Topic,
@@ -400,13 +400,13 @@ def scenario_passage(hits: Sequence[Hit], scenario: str, query: str, topics: Seq
     if topics and not (cell and names_topic_strictly(cell.chunk.text, topics)):
         # "Is there a four-day work week in any scenario?" read B's labour-market cell; B's text has "4-daagse werkweek".
         cell = next((h for h in own if names_topic_strictly(h.chunk.text, topics)), cell)
-    wanted = [actor for actor in actors(strip_scenarios(query)) if actor in INSTITUTIONS] if pair else []
-    if len(wanted) == 1 and not (cell and acts_in(cell.chunk.text, wanted[0])):
+    actor = asked_institution(strip_scenarios(query)) if pair else None
+    if actor is not None and not (cell and acts_in(cell.chunk.text, actor)):
         # "How does the government's role differ between B and C?" read B's roles cell, where the government is one
         # of a list ("overheid, werkgevers, onderwijs en vakbonden werken samen"); B's text, ranked fifth, says what
         # it does: "De overheid speelt meer een faciliterende dan een regulerende rol". Across all four scenarios,
         # the table row is the overview the report gives ("Wat is de rol van vakbonden in de verschillende scenario's?").
-        cell = next((h for h in own[:COMPARISON_DEPTH] if acts_in(h.chunk.text, wanted[0])), cell)
+        cell = next((h for h in own[:COMPARISON_DEPTH] if acts_in(h.chunk.text, actor)), cell)
     return cell or next(iter(own), None)
 
 

@@ -25,8 +25,10 @@ from assistant.chain import (
 from assistant.citations import (
     RANK_MARGIN,
     Alignment,
+    acts_in,
     add_quotes,
     align,
+    asked_institution,
     comparing_sentences,
     content_tokens,
     keep_passage,
@@ -34,6 +36,7 @@ from assistant.citations import (
     render_answer,
     says_needed,
     select_quotes,
+    sentences_by,
     sentences_per_passage,
     split_sentences,
 )
@@ -391,6 +394,7 @@ class Assistant:
             alignment, quotes = self._focus(standalone, context, alignment)
             context, alignment, quotes = self._on_asked_topic(standalone, context, alignment, quotes, topics,
                                                               result.hits)
+            context, alignment, quotes = self._on_asked_actor(standalone, context, alignment, quotes, result.hits)
             if asks_which_axes(standalone) and self._axis_definition is not None:
                 context, alignment, quotes = self._axes(context, alignment)
         # A loosely related question ("How do I file my taxes?" 0.30, "What are the opening hours of TNO?" 0.32) whose
@@ -577,6 +581,33 @@ class Assistant:
                 read = context if chunk in context else [*context, chunk]
                 return (read, keep_passage(alignment, chunk.id),
                         [(read.index(chunk), sentence) for sentence in found[:QUOTES]])
+        return context, alignment, quotes
+
+    def _on_asked_actor(self, question: str, context: list[Chunk], alignment: Alignment,
+                        quotes: list[tuple[int, str]],
+                        hits: Sequence[Hit]) -> tuple[list[Chunk], Alignment, list[tuple[int, str]]]:
+        """When the government, employers or unions are asked about and nothing the answer says has them doing
+        something, the report's sentences where they do, from the best-ranked passage found that has them.
+
+        "Is there any union for self-employed people in scenario D?" quoted D's roles cell ("vakbond vooral voor
+        zzp'ers, collectief grotendeels verdwenen"); D's roles text, ranked third, says what it does: "De vakbond
+        voor zelfstandigen is bovendien sterker geworden. Zij hebben zich sterk gemaakt voor eerlijke tarieven …".
+        """
+        actor = asked_institution(strip_scenarios(question))
+        # An overview cell is the table's shorthand ("vakbond vooral voor zzp'ers"): asked of one scenario, the
+        # report's sentences on what they do answer more.
+        if actor is None or any(acts_in(quote, actor) for pi, quote in quotes if context[pi].kind != "overview_cell"):
+            return context, alignment, quotes
+        if any(acts_in(s.text, actor) for s in alignment.sentences):
+            return context, alignment, quotes
+        scenarios = {context[pi].scenario for pi, _ in quotes}
+        for chunk in (hit.chunk for hit in hits):
+            if chunk.kind in (*POLICY_KINDS, "overview_cell") or (scenarios and chunk.scenario not in scenarios):
+                continue
+            found = sentences_by(chunk.text, actor)[:QUOTES]
+            if found:
+                read = context if chunk in context else [*context, chunk]
+                return read, keep_passage(alignment, chunk.id), [(read.index(chunk), sentence) for sentence in found]
         return context, alignment, quotes
 
     def _with_report_comparison(self, question: str, context: list[Chunk], quotes: list[tuple[int, str]],

@@ -10,6 +10,7 @@ from assistant.citations import (
     acts_in,
     add_quotes,
     align,
+    asked_institution,
     counts_supported,
     definition,
     keep_passage,
@@ -689,3 +690,13 @@ def test_the_actor_a_report_sentence_is_about_is_the_one_it_starts_with() -> Non
     big_tech = ("Big Tech bedrijven zijn opgesplitst of onder publieke co-governance gebracht, waardoor de overheid "
                 "beter kan sturen.")
     assert same_actor("Big Tech was split up, so the government can steer better.", big_tech)
+
+
+def test_the_institution_a_question_asks_about_is_the_one_acting_not_the_one_it_is_for() -> None:
+    assert asked_institution("is there any union for self-employed people in scenario D?") == "unions"
+    assert asked_institution("What does the government do in scenario A?") == "government"
+    assert asked_institution("How does the government's role differ between scenario B and scenario C?") == "government"
+    assert asked_institution("Is scenario D actually good for employers?") is None
+    assert asked_institution("Can people work for foreign employers?") is None
+    assert asked_institution("Wat betekent scenario D voor werkgevers?") is None
+    assert asked_institution("What role do employers and unions play?") is None  # two: no one of them

@@ -936,3 +936,16 @@ def test_which_axes_is_answered_with_the_reports_own_lines_that_name_them(shared
     # The model's own account of them is not part of the answer, however it verifies.
     assert "De twee assen zijn trends en onzekerheden." in answer.dropped
     assert len(answer.citations) == 1
+
+
+def test_asked_what_an_institution_does_in_a_scenario_the_answer_quotes_where_it_acts(
+        shared_fake_assistant: Assistant) -> None:
+    # "Is there any union for self-employed people in scenario D?" quoted D's roles cell ("vakbond vooral voor
+    # zzp'ers, collectief grotendeels verdwenen"); D's roles text says what the unions do.
+    answer = shared_fake_assistant.ask("is there any union for self-employed people in scenario D?")
+    assert not answer.refused
+    cited = {c.n: c.chunk for c in answer.citations}
+    quoted = [s for s in answer.sentences if s.quote]
+    assert quoted and all(cited[s.markers[0]].kind != "overview_cell" for s in quoted)
+    assert any("De vakbond voor zelfstandigen is bovendien sterker geworden" in s.text for s in quoted)
+    assert all(re.match(r"(?:Traditionele |De )?vakbond", s.text, re.IGNORECASE) for s in quoted)
