@@ -606,8 +606,12 @@ class Assistant:
                 continue
             found = sentences_by(chunk.text, actor)[:QUOTES]
             if found:
+                # With the passage's sentences closest to the question: "Opdrachtgevers kiezen vrijwel uitsluitend uit de
+                # hoogst scorende profielen" needs "zelfstandige professionals worden … in punten gewaardeerd".
+                closest = [q for _, q in select_quotes(question, [chunk], self.embedder, k=QUOTES) if q not in found]
                 read = context if chunk in context else [*context, chunk]
-                return read, keep_passage(alignment, chunk.id), [(read.index(chunk), sentence) for sentence in found]
+                return (read, keep_passage(alignment, chunk.id),
+                        [(read.index(chunk), sentence) for sentence in [*found, *closest][:QUOTES]])
         return context, alignment, quotes
 
     def _with_report_comparison(self, question: str, context: list[Chunk], quotes: list[tuple[int, str]],

@@ -230,7 +230,7 @@ def test_a_question_about_one_scenario_does_not_read_the_external_developments_f
     question = "Wat gebeurt er met zzp'ers in scenario B?"
     hits = shared_fake_assistant.retriever.search(question, 40).hits
     development = next(h for h in hits if h.chunk.kind == "development" and "zzp" in h.chunk.text.lower())
-    assert development.lexical_rank <= 2  # one of the few passages with the question's words
+    assert development.lexical_rank <= 3  # one of the few passages with the question's words
     assert hits.index(development) > 5, [h.chunk.id for h in hits[:6]]
 
 

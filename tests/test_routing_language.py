@@ -339,3 +339,9 @@ def test_which_axes_the_scenarios_are_built_on_is_told_from_how_they_are_chosen(
     for question in ("How were the axes chosen?", "Welke methode is gebruikt?", "Wat zijn de assen van scenario A?",
                      "Which dimensions does the overview table use?"):
         assert not asks_which_axes(question), question
+
+
+def test_a_question_on_zzpers_also_searches_the_reports_flexible_work() -> None:
+    # Scenario C never names zzp'ers; "Er is minder sprake van flexibel werk" is what it says of them.
+    assert "flexibel" in expand_query("Wat betekent scenario C voor zzp'ers?").split()
+    assert "flexibel" in expand_query("What does scenario B mean for self-employed workers?").split()
