@@ -714,6 +714,11 @@ def _with_antecedents(quotes: list[tuple[int, str]], passages: Sequence[Chunk]) 
     for pi, sentence in quotes:
         sents = split_sentences(passages[pi].text)
         at = sents.index(sentence) if sentence in sents else -1
+        if _PRONOUN_LEAD.match(sentence) and at == 0 and len(quotes) > 1:
+            # Who "zij" are ended the passage before: "Zij hebben zich sterk gemaakt voor eerlijke tarieven", quoted after
+            # "De overheid … trekt zich verder terug", read as the government's doing; it was the union's. ("Dit heeft
+            # duidelijke voordelen: …" says enough on its own.)
+            continue
         if _POINTS_BACK.match(sentence) and at > 0 and (pi, sents[at - 1]) not in quotes + out:
             out.append((pi, sents[at - 1]))
         out.append((pi, sentence))

@@ -700,3 +700,18 @@ def test_the_institution_a_question_asks_about_is_the_one_acting_not_the_one_it_
     assert asked_institution("Can people work for foreign employers?") is None
     assert asked_institution("Wat betekent scenario D voor werkgevers?") is None
     assert asked_institution("What role do employers and unions play?") is None  # two: no one of them
+
+
+def test_a_quote_that_starts_with_they_is_left_out_when_who_they_are_is_in_another_passage() -> None:
+    # Quoted after the government's withdrawal, "Zij hebben zich sterk gemaakt …" read as the government's doing; the
+    # sentence that says "zij" are the union for the self-employed ended the passage before.
+    they = "Zij hebben zich sterk gemaakt voor eerlijke tarieven en bescherming tegen uitbuiting."
+    government = "De overheid trekt zich verder terug en beperkt zich tot minimale vangnetten."
+    passage = [_chunk("d", "D", f"{they} {government}")]
+    quotes = select_quotes("Is the government strong in scenario D?", passage, FakeEmbedder(), k=2)
+    assert quotes == [(0, government)]
+    # A "Dit …" sentence says enough on its own; and a quote that is all there is stays.
+    this = "Dit heeft duidelijke voordelen: mensen worden minder opgejaagd door prestatiedruk."
+    assert (0, this) in select_quotes("Welke voordelen zijn er?", [_chunk("c", "C", f"{this} {government}")],
+                                      FakeEmbedder(), k=2)
+    assert select_quotes("Wie maakt zich sterk?", [_chunk("d", "D", they)], FakeEmbedder(), k=1) == [(0, they)]
