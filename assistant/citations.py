@@ -317,8 +317,9 @@ _CAUSE = re.compile(
 _ACTORS = {
     "government": re.compile(r"\b(?:rijks)?overhe(?:id|den)\b|\bgovernments?\b|\bthe state\b|\bauthorities\b",
                              re.IGNORECASE),
-    "employers": re.compile(r"\bwerkgever\w*|\bemployers?\b|\bbig tech\b|\btech\w*bedrijven\b|\btech compan\w*|\bopdrachtgever\w*|\bbedrijven\b|\bcompan(?:y|ies)\b|"
-                            r"\bbusinesses\b|\bfirms?\b", re.IGNORECASE),
+    "employers": re.compile(r"\bwerkgever\w*|\bemployers?\b|\bopdrachtgever\w*|\bbedrijven\b|\bcompan(?:y|ies)\b|"
+                            r"\bbusinesses\b|\bfirms?\b|\bbig tech\b|\btech\w*bedrijven\b|\btech compan\w*",
+                            re.IGNORECASE),
     "unions": re.compile(r"\bvakbond\w*|\bunions?\b", re.IGNORECASE),
     "self-employed": re.compile(r"\bzzp\w*|\bzelfstandigen\b|\bself[- ]employed\b|\bfreelancers?\b", re.IGNORECASE),
     "workers": re.compile(r"\bwerkenden\b|\bwerknemers?\b|\bpersoneel\b|\bmedewerkers?\b|\bworkers?\b|\bemployees?\b|"
@@ -699,8 +700,9 @@ def comparing_sentences(question: str, passage: Chunk, quotes: Sequence[str], em
 
 
 # A sentence that starts by pointing back ("Dit leidt tot onzekerheid", "Hierdoor ..."): alone, it does not say what.
-_POINTS_BACK = re.compile(r"^(?:dit|dat|deze|hierdoor|daardoor|hiermee|daarmee|hierbij|daarbij|daarom|zij|ze|this|that|these|they)\b",
-                          re.IGNORECASE)
+_POINTS_BACK = re.compile(
+    r"^(?:dit|dat|deze|hierdoor|daardoor|hiermee|daarmee|hierbij|daarbij|daarom|zij|ze|this|that|these|they)\b",
+    re.IGNORECASE)
 
 
 def _with_antecedents(quotes: list[tuple[int, str]], passages: Sequence[Chunk]) -> list[tuple[int, str]]:
@@ -715,9 +717,9 @@ def _with_antecedents(quotes: list[tuple[int, str]], passages: Sequence[Chunk]) 
         sents = split_sentences(passages[pi].text)
         at = sents.index(sentence) if sentence in sents else -1
         if _PRONOUN_LEAD.match(sentence) and at == 0 and len(quotes) > 1:
-            # Who "zij" are ended the passage before: "Zij hebben zich sterk gemaakt voor eerlijke tarieven", quoted after
-            # "De overheid … trekt zich verder terug", read as the government's doing; it was the union's. ("Dit heeft
-            # duidelijke voordelen: …" says enough on its own.)
+            # Who "zij" are ended the passage before: "Zij hebben zich sterk gemaakt voor eerlijke tarieven", quoted
+            # after "De overheid … trekt zich verder terug", read as the government's doing; it was the union's.
+            # ("Dit heeft duidelijke voordelen: …" says enough on its own.)
             continue
         if _POINTS_BACK.match(sentence) and at > 0 and (pi, sents[at - 1]) not in quotes + out:
             out.append((pi, sents[at - 1]))

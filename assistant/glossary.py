@@ -17,7 +17,8 @@ from assistant.text import stopwords
 EXPANSIONS: dict[str, str] = {
     # Where the report does not name zzp'ers (scenario C), it speaks of them as flexible work: "Er is minder sprake van
     # flexibel werk, vaste contracten zijn weer mainstream" answers "Wat betekent scenario C voor zzp'ers?".
-    r"self[- ]employ\w*|freelanc\w*|solo[- ]?work\w*|zzp\w*|zelfstandig\w*": "zzp'ers zelfstandigen zelfstandige flexibel",
+    r"self[- ]employ\w*|freelanc\w*|solo[- ]?work\w*|zzp\w*|zelfstandig\w*":
+        "zzp'ers zelfstandigen zelfstandige flexibel",
     r"flex\w*werk\w*|flexible work\w*|gig": "flexibele tijdelijke gig-work flexwerkers",
     r"job security|work security|employment security": "werkzekerheid",
     r"income security|income": "inkomenszekerheid inkomen",

@@ -405,7 +405,8 @@ def scenario_passage(hits: Sequence[Hit], scenario: str, query: str, topics: Seq
         # "How does the government's role differ between B and C?" read B's roles cell, where the government is one
         # of a list ("overheid, werkgevers, onderwijs en vakbonden werken samen"); B's text, ranked fifth, says what
         # it does: "De overheid speelt meer een faciliterende dan een regulerende rol". Across all four scenarios,
-        # the table row is the overview the report gives ("Wat is de rol van vakbonden in de verschillende scenario's?").
+        # the table row is the overview the report gives ("Wat is de rol van vakbonden in de verschillende
+        # scenario's?").
         cell = next((h for h in own[:COMPARISON_DEPTH] if acts_in(h.chunk.text, actor)), cell)
     return cell or next(iter(own), None)
 

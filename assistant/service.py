@@ -504,9 +504,9 @@ class Assistant:
         if not result.route.comparison:
             return [h.chunk for h in result.hits[: self.settings.context_k]]
         # The same rule that made the retriever keep these passages among the hits, and a passage on the topic asked.
+        pair = result.route.named and len(result.route.scenarios) == 2
         picked = [hit.chunk for scenario in result.route.scenarios
-                  if (hit := scenario_passage(result.hits, scenario, result.query, topics,
-                                              pair=result.route.named and len(result.route.scenarios) == 2)) is not None]
+                  if (hit := scenario_passage(result.hits, scenario, result.query, topics, pair)) is not None]
         return picked or [h.chunk for h in result.hits[: self.settings.context_k]]
 
     def _focus(self, question: str, context: Sequence[Chunk], alignment: Alignment) -> tuple[Alignment, list[tuple[int, str]]]:
@@ -606,8 +606,8 @@ class Assistant:
                 continue
             found = sentences_by(chunk.text, actor)[:QUOTES]
             if found:
-                # With the passage's sentences closest to the question: "Opdrachtgevers kiezen vrijwel uitsluitend uit de
-                # hoogst scorende profielen" needs "zelfstandige professionals worden … in punten gewaardeerd".
+                # With the passage's sentences closest to the question: "Opdrachtgevers kiezen vrijwel uitsluitend uit
+                # de hoogst scorende profielen" needs "zelfstandige professionals worden … in punten gewaardeerd".
                 closest = [q for _, q in select_quotes(question, [chunk], self.embedder, k=QUOTES) if q not in found]
                 read = context if chunk in context else [*context, chunk]
                 return (read, keep_passage(alignment, chunk.id),
@@ -629,8 +629,8 @@ class Assistant:
 
     @cached_property
     def _axis_definition(self) -> tuple[Chunk, str, dict[str, list[str]]] | None:
-        """The passage where the report defines its two axes: the chunk, its sentence introducing them ("… op basis van
-        de volgende twee kernonzekerheden."), and per axis the lines defining its two ends."""
+        """The passage where the report defines its two axes: the chunk, its sentence introducing them ("… op basis
+        van de volgende twee kernonzekerheden."), and per axis the lines defining its two ends."""
         for chunk in self.chunks:
             sentences = split_sentences(chunk.text)
             ends = {axis: [s for s in sentences if pattern.search(s)] for axis, pattern in AXIS_ENDS.items()}

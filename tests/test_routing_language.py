@@ -324,8 +324,9 @@ def test_a_question_on_both_ends_of_an_axis_asks_for_the_division_itself() -> No
 def test_a_scenario_name_is_searched_as_its_letter() -> None:
     # "tech" and "collective values" are the names' words, not the topic: searched, they found technology passages
     # for a question on the government's role.
-    assert names_as_letters("How does the government's role differ between the solidarity-tech scenario and the "
-                            "collective values one?") == "How does the government's role differ between scenario B and scenario C?"
+    question = ("How does the government's role differ between the solidarity-tech scenario and the collective "
+                "values one?")
+    assert names_as_letters(question) == "How does the government's role differ between scenario B and scenario C?"
     assert names_as_letters("Hoe zit het met collectieve waarden boven winst?") == "Hoe zit het met scenario C?"
     assert names_as_letters("Wat gebeurt er in Solowerk in crisistijd met vakbonden?") == (
         "Wat gebeurt er in scenario D met vakbonden?")
