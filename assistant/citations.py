@@ -126,7 +126,6 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
     obliges = bool(_OBLIGES.search(sentence))
     direction = _direction(sentence)
     defines = definition(sentence)
-    claim_actors = bool(actors(sentence))
     # A claim about a person or organisation the question names needs a passage that names it, and by meaning a
     # sentence that does: "The Goldschmeding Foundation is a non-profit that supports the unemployed" was verified
     # by a sentence on social security, "Het CPB zegt dat A technologiegedreven is" by a passage without the CPB.
@@ -187,9 +186,9 @@ def _best_support(sentence: str, passages: Sequence[Chunk], passage_sents: list[
             sents = [ps for ps in sents if not says_needed(ps)]
             if not sents:
                 continue
-        if claim_actors:
-            previous = dict(zip(passage_sents[pi][1:], passage_sents[pi], strict=False))
-            sents = [ps for ps in sents if same_actor(claim_text, ps, previous.get(ps, ""))]
+        if wanted := actors(claim_text):
+            subjects = dict(_subjects(passage_sents[pi]))
+            sents = [ps for ps in sents if subjects.get(ps) is None or subjects[ps] in wanted]
             if not sents:
                 continue
         if explains and not _CAUSE.search(passages[pi].text):
@@ -372,10 +371,14 @@ def asked_institution(question: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _subjects(sentences: Sequence[str]) -> list[tuple[str, str | None]]:
+    """Each sentence with the actor it starts with, reading "Zij …" through the sentence before it."""
+    return [(s, _subject(s, previous)) for previous, s in zip(["", *sentences], sentences, strict=False)]
+
+
 def sentences_by(text: str, actor: str) -> list[str]:
     """The sentences of a text whose subject is the actor (through "Zij …" too)."""
-    sentences = split_sentences(text)
-    return [s for previous, s in zip(["", *sentences], sentences, strict=False) if _subject(s, previous) == actor]
+    return [s for s, subject in _subjects(split_sentences(text)) if subject == actor]
 
 
 def same_actor(claim: str, sentence: str, previous: str = "") -> bool:

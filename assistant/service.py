@@ -578,9 +578,8 @@ class Assistant:
                 continue
             found = _sentences_on(chunk, groups, topics)
             if found:
-                read = context if chunk in context else [*context, chunk]
-                return (read, keep_passage(alignment, chunk.id),
-                        [(read.index(chunk), sentence) for sentence in found[:QUOTES]])
+                read, at = _reading(context, chunk)
+                return read, keep_passage(alignment, chunk.id), [(at, sentence) for sentence in found[:QUOTES]]
         return context, alignment, quotes
 
     def _on_asked_actor(self, question: str, context: list[Chunk], alignment: Alignment,
@@ -609,9 +608,9 @@ class Assistant:
                 # With the passage's sentences closest to the question: "Opdrachtgevers kiezen vrijwel uitsluitend uit
                 # de hoogst scorende profielen" needs "zelfstandige professionals worden … in punten gewaardeerd".
                 closest = [q for _, q in select_quotes(question, [chunk], self.embedder, k=QUOTES) if q not in found]
-                read = context if chunk in context else [*context, chunk]
-                return (read, keep_passage(alignment, chunk.id),
-                        [(read.index(chunk), sentence) for sentence in [*found, *closest][:QUOTES]])
+                read, at = _reading(context, chunk)
+                picked = [*found, *closest][:QUOTES]
+                return read, keep_passage(alignment, chunk.id), [(at, sentence) for sentence in picked]
         return context, alignment, quotes
 
     def _with_report_comparison(self, question: str, context: list[Chunk], quotes: list[tuple[int, str]],
@@ -650,9 +649,7 @@ class Assistant:
             return context, quotes
         chunk, _, ends = self._axis_definition
         lines = [line for axis in axes for line in ends[axis]]
-        if chunk not in context:
-            context = [*context, chunk]
-        at = context.index(chunk)
+        context, at = _reading(context, chunk)
         return context, [*((at, line) for line in lines), *(q for q in quotes if q[0] != at or q[1] not in lines)]
 
     def _axes(self, context: list[Chunk], alignment: Alignment) -> tuple[list[Chunk], Alignment, list[tuple[int, str]]]:
@@ -660,8 +657,7 @@ class Assistant:
         method appendix, which ranked first, says how axes are chosen, not which ones were."""
         assert self._axis_definition is not None
         chunk, intro, ends = self._axis_definition
-        read = context if chunk in context else [*context, chunk]
-        at = read.index(chunk)
+        read, at = _reading(context, chunk)
         lines = [intro, *(line for axis_lines in ends.values() for line in axis_lines)]
         # The model's own words on them ("The two axes are trends and onzekerheden") would only restate them, or not.
         unused = Alignment((), (), (*alignment.dropped, *(s.text for s in alignment.sentences)))
@@ -906,6 +902,12 @@ def _asks_only_about_group(question: str, groups: Sequence[tuple[re.Pattern[str]
     return not content_tokens(rest) - content_tokens(_GROUP_FRAME)
 
 
+def _reading(context: list[Chunk], chunk: Chunk) -> tuple[list[Chunk], int]:
+    """The passages read, with this one among them, and its index there (quotes are (passage index, sentence))."""
+    read = context if chunk in context else [*context, chunk]
+    return read, read.index(chunk)
+
+
 def _more_on_group(context: list[Chunk], quotes: list[tuple[int, str]],
                    groups: Sequence[tuple[re.Pattern[str], tuple[str, ...]]],
                    hits: Sequence[Hit]) -> tuple[list[Chunk], list[tuple[int, str]]]:
@@ -922,8 +924,8 @@ def _more_on_group(context: list[Chunk], quotes: list[tuple[int, str]],
             continue
         found = [sentence for sentence in _sentences_on(chunk, groups, ()) if sentence not in shown]
         if found:
-            context = context if chunk in context else [*context, chunk]
-            quotes = [*quotes, *((context.index(chunk), sentence) for sentence in found[:QUOTES - len(quotes)])]
+            context, at = _reading(context, chunk)
+            quotes = [*quotes, *((at, sentence) for sentence in found[:QUOTES - len(quotes)])]
     return context, quotes
 
 
